@@ -1,0 +1,68 @@
+# Interface targets every program links, so flags live in one place.
+
+add_library(tour_warnings INTERFACE)
+add_library(tour::warnings ALIAS tour_warnings)
+target_compile_options(tour_warnings INTERFACE -Wall -Wextra -Wpedantic
+                       $<$<BOOL:${TOUR_WERROR}>:-Werror>)
+
+if(TOUR_SANITIZER STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+elseif(TOUR_SANITIZER STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT TOUR_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "TOUR_SANITIZER must be '', 'address' or 'thread', not '${TOUR_SANITIZER}'")
+endif()
+
+# Standalone, header-only Asio.
+add_library(tour_asio INTERFACE)
+add_library(tour::asio ALIAS tour_asio)
+target_include_directories(tour_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+target_compile_definitions(tour_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(tour_asio INTERFACE Threads::Threads)
+if(TOUR_SANITIZER STREQUAL "thread")
+  # GCC 12 warns (-Wtsan) that TSan does not understand asio's std::atomic_thread_fence;
+  # asio then falls back to plain atomics that TSan does understand.
+  target_compile_definitions(tour_asio INTERFACE ASIO_DISABLE_FENCED_BLOCK)
+endif()
+
+# tour_exercise(NAME <name> FILE <exercise.cpp> CHECK <check.cpp> [LIBS <targets>...])
+#
+# An exercise is a source file in <chapter>/exercises/ with `// TODO` markers, a doctest
+# check beside it (<chapter>/exercises/<check.cpp>) and a worked answer in
+# <chapter>/solutions/<exercise.cpp>. Called from the chapter's CMakeLists.txt.
+#  * Always: target exercise_<name> builds the reader's exercises/ file with its check; the
+#    test exercise.<name> (label `exercise`) passes once the reader has solved it:
+#        ctest --preset exercises
+#  * With TOUR_EXERCISE_PROOF (CI): the same test must FAIL by its own assertions (doctest's
+#    summary reports failed test cases; a crash does not count), and solution.<name>, built
+#    from solutions/, must pass. Neither can rot unnoticed (rustlings' dev check).
+function(tour_exercise)
+  cmake_parse_arguments(EX "" "NAME;FILE;CHECK" "LIBS" ${ARGN})
+  if(NOT EX_NAME OR NOT EX_FILE OR NOT EX_CHECK)
+    message(FATAL_ERROR "tour_exercise needs NAME, FILE and CHECK")
+  endif()
+  set(dir ${CMAKE_CURRENT_SOURCE_DIR})
+  foreach(kind exercise solution)
+    if(kind STREQUAL "exercise")
+      set(source ${dir}/exercises/${EX_FILE})
+    else()
+      if(NOT TOUR_EXERCISE_PROOF)
+        continue()
+      endif()
+      set(source ${dir}/solutions/${EX_FILE})
+    endif()
+    set(target ${kind}_${EX_NAME})
+    add_executable(${target} ${source} ${dir}/exercises/${EX_CHECK})
+    target_include_directories(${target} PRIVATE ${dir}/exercises ${dir})
+    target_link_libraries(${target} PRIVATE doctest::doctest tour::warnings ${EX_LIBS})
+    add_test(NAME ${kind}.${EX_NAME} COMMAND ${target})
+    set_tests_properties(${kind}.${EX_NAME} PROPERTIES LABELS "${kind}" TIMEOUT 120)
+  endforeach()
+  if(TOUR_EXERCISE_PROOF)
+    # Untouched, the check must report failed test cases (not merely crash or exit non-zero).
+    set_tests_properties(exercise.${EX_NAME} PROPERTIES
+      PASS_REGULAR_EXPRESSION "test cases:[^\n]*\\| *[1-9][0-9]* failed")
+  endif()
+endfunction()

@@ -1,0 +1,94 @@
+// One HTTP GET with libcurl, and the record every model produces for every URL.
+//
+// Rules this file follows (the docs explain each):
+//  * curl_global_init runs once, in main, before any thread exists: see CurlGlobal.
+//  * A CURL easy handle belongs to one thread at a time and is never shared: HttpSession owns one.
+//  * Keeping one handle for many requests keeps the connection alive (the C++ requests.Session).
+//  * Success means curl's result code is CURLE_OK *and* the HTTP status is 2xx: a truncated body
+//    is an error even when the status line said 200.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <curl/curl.h>
+
+namespace tour {
+
+using Clock = std::chrono::steady_clock;  // never system_clock: it can jump while we measure
+
+struct FetchOptions {
+    std::chrono::milliseconds total_timeout{30'000};   // --timeout: the whole request
+    std::chrono::milliseconds connect_timeout{10'000}; // TCP (+TLS) connect
+    long max_redirects = 5;                            // redirects followed, then an error
+    std::uint64_t max_body_bytes = 64ull << 20;        // a larger body is an error, not a crash
+    std::string ca_file;                               // --cacert: an extra CA bundle
+};
+
+// What happened to one URL. Every model returns exactly one FetchResult per input URL.
+struct FetchResult {
+    std::string url;
+    long http_status = 0;         // 0 when no response arrived
+    std::uint64_t bytes = 0;      // body bytes received
+    std::uint64_t body_hash = 0;  // FNV-1a of the body: tests check content, not only length
+    Clock::time_point start{};    // when this request started...
+    Clock::time_point end{};      // ...and ended (for timelines)
+    int worker = 0;               // which thread / process / lane fetched it
+    std::string error;            // empty on success, otherwise the reason, for a human
+
+    bool ok() const { return error.empty(); }
+};
+
+// curl_global_init/curl_global_cleanup, once per program, in main, before any thread starts
+// (curl_global_init is not thread-safe). Also ignores SIGPIPE: a peer that closes a socket
+// we write to must give us an error code, not kill the process.
+class CurlGlobal {
+public:
+    CurlGlobal();
+    ~CurlGlobal();
+    CurlGlobal(const CurlGlobal&) = delete;
+    CurlGlobal& operator=(const CurlGlobal&) = delete;
+};
+
+inline constexpr std::uint64_t fnv1a_offset_basis = 14695981039346656037ull;
+inline constexpr std::uint64_t fnv1a_prime = 1099511628211ull;
+
+// Per-transfer state the write callback fills in; shared by the easy (blocking) interface and
+// the multi (event loop) interface so both behave identically.
+struct TransferState {
+    std::uint64_t bytes = 0;
+    std::uint64_t body_hash = fnv1a_offset_basis;
+    std::uint64_t max_bytes = 0;
+    bool too_large = false;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+// Set every option a tour request uses on `handle` (URL, protocols, timeouts, redirects, body
+// counting into `state`). `state` must outlive the transfer.
+void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& options,
+                      TransferState& state);
+
+// Turn curl's result code and the response into the error text of `result` ("" on success),
+// filling http_status and bytes.
+void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, FetchResult& result);
+
+// A blocking HTTP client that reuses one connection (like requests.Session). Not thread-safe:
+// give each thread its own.
+class HttpSession {
+public:
+    explicit HttpSession(FetchOptions options = {});
+    ~HttpSession();
+    HttpSession(const HttpSession&) = delete;
+    HttpSession& operator=(const HttpSession&) = delete;
+
+    // GET `url`, reading and counting the whole body. Never throws for network or HTTP
+    // errors: they are reported in FetchResult::error.
+    FetchResult get(const std::string& url);
+
+private:
+    FetchOptions options_;
+    CURL* handle_;
+};
+
+}  // namespace tour

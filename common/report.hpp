@@ -1,0 +1,63 @@
+// What every program prints: the Python demo's two lines, a summary, and every failure.
+//
+//   Starting Serial download of 80 sites...
+//   Serial download of 80 sites - Duration: 12.04 seconds
+//
+// Only the report goes to stdout; progress and failures go to stderr.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <iosfwd>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/fetch.hpp"
+
+namespace tour {
+
+struct RunReport {
+    std::string model;                 // "Serial", "Threads", ...
+    int workers = 1;                   // concurrency the model ran with
+    Clock::time_point run_start{};     // the clock started here (after set-up)
+    double seconds = 0;                // wall time of the model's run
+    std::vector<FetchResult> results;  // one per URL, in input order
+};
+
+void print_starting(std::ostream& out, std::string_view model, std::size_t site_count);
+void print_finished(std::ostream& out, std::string_view model, std::size_t site_count,
+                    double seconds);
+
+// "80 ok, 0 failed, 5,123,456 bytes" on `out`; each failure "  URL: reason" on `err`.
+void print_summary(std::ostream& out, std::ostream& err, const RunReport& report);
+
+// 0 when every URL was fetched, 1 when any failed (the exit status of every program).
+int exit_status(const std::vector<FetchResult>& results);
+
+// Machine-readable form: one record per URL (times in seconds since run_start) plus totals.
+nlohmann::json to_json(const RunReport& report);
+void write_json(const std::filesystem::path& path, const RunReport& report);
+
+// "[37/80]" progress on stderr, only when stderr is a terminal. Safe to call from any thread:
+// the count is atomic and the printing is serialised by a mutex, so lines never interleave.
+class Progress {
+public:
+    Progress(std::size_t total, bool enabled);
+    static Progress for_terminal(std::size_t total);  // enabled when stderr is a tty
+    void completed(const FetchResult& result);
+    void finish();  // ends the progress line
+    std::size_t done() const { return done_.load(); }
+
+private:
+    std::size_t total_;
+    bool enabled_;
+    std::atomic<std::size_t> done_{0};
+    std::mutex print_mutex_;
+};
+
+}  // namespace tour
