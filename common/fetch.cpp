@@ -1,0 +1,121 @@
+#include "common/fetch.hpp"
+
+#include <csignal>
+#include <stdexcept>
+#include <string>
+
+namespace tour {
+
+CurlGlobal::CurlGlobal() {
+    // A write to a socket the peer has closed raises SIGPIPE, whose default action ends the
+    // process. With SIG_IGN the write fails with EPIPE instead and curl reports an error.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (const CURLcode code = curl_global_init(CURL_GLOBAL_ALL); code != CURLE_OK) {
+        throw std::runtime_error(std::string("curl_global_init failed: ") + curl_easy_strerror(code));
+    }
+}
+
+CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+
+namespace {
+
+// libcurl calls this with each piece of the body as it arrives. We count and hash the bytes
+// (nobody in the tour needs the text itself). Returning less than `size` aborts the transfer.
+std::size_t count_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto& state = *static_cast<TransferState*>(user);
+    const std::size_t n = size * count;
+    if (state.bytes + n > state.max_bytes) {
+        state.too_large = true;
+        return 0;  // curl stops with CURLE_WRITE_ERROR; finish_transfer explains why
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        state.body_hash = (state.body_hash ^ static_cast<unsigned char>(data[i])) * fnv1a_prime;
+    }
+    state.bytes += n;
+    return n;
+}
+
+template <typename Value>
+void set(CURL* handle, CURLoption option, Value value) {
+    if (const CURLcode code = curl_easy_setopt(handle, option, value); code != CURLE_OK) {
+        // Only a libcurl built without a feature we rely on gets here: a set-up bug, not a
+        // network error, so it is not reported per URL.
+        throw std::runtime_error(std::string("curl_easy_setopt failed: ") + curl_easy_strerror(code));
+    }
+}
+
+}  // namespace
+
+void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& options,
+                      TransferState& state) {
+    state = TransferState{};
+    state.max_bytes = options.max_body_bytes;
+    set(handle, CURLOPT_URL, url.c_str());
+    // Only web protocols, also after a redirect: a server must not be able to send us to
+    // file:///etc/passwd or gopher://.
+    set(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    set(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    set(handle, CURLOPT_FOLLOWLOCATION, 1L);
+    set(handle, CURLOPT_MAXREDIRS, options.max_redirects);
+    // Without NOSIGNAL, libcurl may use SIGALRM for DNS timeouts, which is not thread-safe.
+    set(handle, CURLOPT_NOSIGNAL, 1L);
+    set(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+    set(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    set(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
+    set(handle, CURLOPT_ACCEPT_ENCODING, "");  // like requests: accept gzip etc., count decoded bytes
+    set(handle, CURLOPT_USERAGENT, "cpp-concurrency-tour/0.1 (libcurl)");
+    set(handle, CURLOPT_WRITEFUNCTION, count_body);
+    set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&state));
+    set(handle, CURLOPT_ERRORBUFFER, state.error_buffer);
+    if (!options.ca_file.empty()) set(handle, CURLOPT_CAINFO, options.ca_file.c_str());
+}
+
+void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, FetchResult& result) {
+    long status = 0;
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    result.http_status = status;
+    result.bytes = state.bytes;
+    result.body_hash = state.body_hash;
+    if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+        result.error = "body larger than the limit of " + std::to_string(state.max_bytes) + " bytes";
+    } else if (code != CURLE_OK) {
+        // curl's error buffer says the most ("Connection timed out after 5001 milliseconds");
+        // the code's generic text is the fallback.
+        std::string detail = state.error_buffer[0] != '\0' ? state.error_buffer : curl_easy_strerror(code);
+        result.error = "curl error " + std::to_string(static_cast<int>(code)) + ": " + detail;
+    } else if (status < 200 || status > 299) {
+        result.error = "HTTP status " + std::to_string(status);
+    } else {
+        result.error.clear();
+    }
+}
+
+HttpSession::HttpSession(FetchOptions options)
+    : options_(std::move(options)), handle_(curl_easy_init()) {
+    if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
+}
+
+HttpSession::~HttpSession() { curl_easy_cleanup(handle_); }
+
+FetchResult HttpSession::get(const std::string& url) {
+    FetchResult result;
+    result.url = url;
+    TransferState state;
+    result.start = Clock::now();
+    try {
+        prepare_transfer(handle_, url, options_, state);
+        const CURLcode code = curl_easy_perform(handle_);  // blocks until done or failed
+        result.end = Clock::now();
+        finish_transfer(handle_, code, state, result);
+    } catch (const std::exception& e) {
+        result.end = Clock::now();
+        result.error = e.what();
+    }
+    // The handle keeps a pointer to `state` (our stack frame); clear it before we return so a
+    // later call can never write through a dangling pointer.
+    curl_easy_setopt(handle_, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, nullptr);
+    return result;
+}
+
+}  // namespace tour

@@ -1,0 +1,88 @@
+#include "common/options.hpp"
+
+#include <cmath>
+#include <ostream>
+
+#include "common/version.hpp"
+
+namespace tour {
+
+FetchOptions Options::fetch_options() const {
+    FetchOptions fetch;
+    fetch.total_timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout_s * 1000)));
+    // A connect timeout longer than the whole request would never fire.
+    fetch.connect_timeout = std::min(fetch.connect_timeout, fetch.total_timeout);
+    fetch.ca_file = cacert;
+    return fetch;
+}
+
+void add_common_options(CLI::App& app, Options& options, const ProgramInfo& info) {
+    auto* urls = app.add_option("--urls", options.urls_file,
+                                "Read the URLs from FILE: one per line, '#' comments, http:// or https:// only. "
+                                "Default: the embedded site simulator on 127.0.0.1")
+                     ->type_name("FILE");
+    auto* sites = app.add_option("--sites", options.sites, "Simulator: how many URLs (default 80)")
+                      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
+    auto* latency = app.add_option("--latency-ms", options.latency_ms,
+                                   "Simulator: mean latency per page; each page waits between M/2 and 3M/2 "
+                                   "(default 150)")
+                        ->check(CLI::Range(0, 60'000))->type_name("M");
+    auto* seed = app.add_option("--seed", options.seed, "Simulator: seed of its deterministic latencies and sizes (default 1)")
+                     ->type_name("S");
+    urls->excludes(sites)->excludes(latency)->excludes(seed);
+    app.add_option("--repeat", options.repeat, "Use the URL list N times, like the Python demo's list * 10 (default 1)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
+    app.add_option("--workers", options.workers, info.workers_help)->type_name("N");
+    app.add_option("--timeout", options.timeout_s, "Seconds one request may take in total (default 30)")
+        ->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
+    app.add_option("--cacert", options.cacert, "A CA bundle to trust, as with curl --cacert (for a self-signed local server)")
+        ->type_name("FILE");
+    app.add_option("--json", options.json_file, "Also write every result and the totals as JSON to FILE")
+        ->type_name("FILE");
+    app.set_version_flag("--version", std::string(info.name) + " (the C++ concurrency tour) " + std::string(tour_version));
+}
+
+void finish_options(Options& options, const ProgramInfo& info, bool workers_given) {
+    if (!workers_given) {
+        options.workers = info.default_workers;
+        return;
+    }
+    switch (info.workers_rule) {
+    case WorkersRule::none:
+        if (options.workers != 1) {
+            throw CLI::ValidationError("--workers", info.name + " runs one request at a time, so --workers can only be 1 (got " +
+                                                        std::to_string(options.workers) + ")");
+        }
+        break;
+    case WorkersRule::positive:
+        if (options.workers < 1) {
+            throw CLI::ValidationError("--workers", "must be at least 1 (got " + std::to_string(options.workers) + ")");
+        }
+        break;
+    case WorkersRule::zero_per_url:
+        if (options.workers < 0) {
+            throw CLI::ValidationError("--workers", "must be 0 (one per URL) or more (got " + std::to_string(options.workers) + ")");
+        }
+        break;
+    }
+}
+
+ParseResult parse_command_line(int argc, const char* const* argv, const ProgramInfo& info, std::ostream& out,
+                               std::ostream& err) {
+    CLI::App app(info.description, info.name);
+    app.footer("Exit status: 0 every URL fetched; 1 some failed (each is listed on stderr); 2 bad usage or input.");
+    Options options;
+    add_common_options(app, options, info);
+    try {
+        app.parse(argc, argv);
+        finish_options(options, info, app.count("--workers") > 0);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e, out, err);  // prints help, version or the error
+        if (code == 0) return {std::nullopt, 0};
+        err << "Run '" << info.name << " --help' for the options.\n";
+        return {std::nullopt, 2};
+    }
+    return {std::move(options), 0};
+}
+
+}  // namespace tour

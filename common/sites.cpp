@@ -1,0 +1,212 @@
+#include "common/sites.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "common/url_list.hpp"
+#include "simulator/site_model.hpp"
+
+extern char** environ;
+
+namespace tour {
+namespace {
+
+[[noreturn]] void throw_errno(const std::string& what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+// Owns a file descriptor: closed exactly once, whatever path we leave by.
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+    ~FileDescriptor() { reset(); }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return fd_; }
+    void reset() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_;
+};
+
+// Read one line from `fd`, waiting at most `timeout` in total. Returns what was read (possibly
+// without '\n' when the writer closed early or time ran out).
+std::string read_first_line(int fd, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string line;
+    while (line.find('\n') == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) break;
+        char buffer[256];
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // sitesim exited (or closed stdout) before saying where it listens
+        line.append(buffer, static_cast<std::size_t>(n));
+    }
+    return line;
+}
+
+std::string describe_wait_status(int status) {
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return std::string("was killed by ") + ::strsignal(WTERMSIG(status));
+    return "stopped";
+}
+
+std::size_t append_to_string(char* data, std::size_t size, std::size_t count, void* user) {
+    static_cast<std::string*>(user)->append(data, size * count);
+    return size * count;
+}
+
+// A small blocking GET whose body we keep (HttpSession only counts bytes).
+std::string get_text(const std::string& url) {
+    CURL* handle = curl_easy_init();
+    if (handle == nullptr) throw std::runtime_error("curl_easy_init failed");
+    std::string body;
+    curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, append_to_string);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, static_cast<void*>(&body));
+    const CURLcode code = curl_easy_perform(handle);
+    long status = 0;
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(handle);
+    if (code != CURLE_OK || status != 200) {
+        throw std::runtime_error("GET " + url + " failed: " + (code != CURLE_OK ? curl_easy_strerror(code) : "HTTP " + std::to_string(status)));
+    }
+    return body;
+}
+
+}  // namespace
+
+std::filesystem::path default_sitesim_path() {
+    if (const char* env = std::getenv("TOUR_SITESIM"); env != nullptr && *env != '\0') return env;
+    // Programs live in build/<chapter>/ and sitesim in build/simulator/: look there first, so a
+    // moved build directory still works; then where this build put it.
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (const char* relative : {"../simulator/sitesim", "../../simulator/sitesim"}) {
+            const auto candidate = self.parent_path() / relative;
+            if (std::filesystem::exists(candidate, ec)) return candidate.lexically_normal();
+        }
+    }
+    return TOUR_SITESIM_PATH;
+}
+
+SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
+    std::vector<std::string> args = {config_.executable.string(),
+                                     "--port", std::to_string(config_.port),
+                                     "--seed", std::to_string(config_.seed),
+                                     "--latency-ms", std::to_string(config_.latency_ms)};
+    args.insert(args.end(), config_.extra_args.begin(), config_.extra_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe2");
+    FileDescriptor read_end(pipe_fds[0]);
+    FileDescriptor write_end(pipe_fds[1]);
+
+    // sitesim's stdout becomes the pipe (dup2 clears O_CLOEXEC on fd 1); its stderr is ours, so
+    // its error messages reach the user directly.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
+    // posix_spawn, not fork: it is safe in a process that already runs threads.
+    const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        throw std::runtime_error("cannot start the site simulator " + config_.executable.string() + ": " +
+                                 std::strerror(rc) + " (build it, or set TOUR_SITESIM)");
+    }
+    write_end.reset();  // only sitesim writes now: EOF tells us when it exits
+
+    const std::string line = read_first_line(read_end.get(), std::chrono::seconds(10));
+    const auto at = line.find("http://");
+    const auto colon = at == std::string::npos ? std::string::npos : line.find(':', at + 7);
+    if (colon != std::string::npos) {
+        port_ = static_cast<std::uint16_t>(std::strtoul(line.c_str() + colon + 1, nullptr, 10));
+    }
+    if (port_ == 0) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        throw std::runtime_error("the site simulator did not start: sitesim " + describe_wait_status(status) +
+                                 (line.empty() ? "" : " after printing: " + line));
+    }
+}
+
+SiteSimulator::~SiteSimulator() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    // Give it 5 s to shut down cleanly, then insist. Either way, reap it: no zombie is left.
+    for (int i = 0; i < 500; ++i) {
+        const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+        if (done == pid_ || (done < 0 && errno != EINTR)) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::kill(pid_, SIGKILL);
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+std::string SiteSimulator::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+std::vector<std::string> SiteSimulator::urls(std::size_t count) const {
+    std::vector<std::string> list;
+    list.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) list.push_back(base_url() + sitesim::site_path(i));
+    return list;
+}
+
+nlohmann::json SiteSimulator::stats() const { return nlohmann::json::parse(get_text(base_url() + "/__stats")); }
+
+void SiteSimulator::reset_stats() const { get_text(base_url() + "/__reset"); }
+
+SiteList select_sites(const Options& options) {
+    SiteList list;
+    std::vector<std::string> once;
+    if (options.urls_file) {
+        once = read_url_list(*options.urls_file);
+    } else {
+        SiteSimulator::Config config;
+        config.seed = options.seed;
+        config.latency_ms = options.latency_ms;
+        try {
+            list.simulator = std::make_unique<SiteSimulator>(config);
+        } catch (const std::exception& e) {
+            throw InputError(e.what());
+        }
+        once = list.simulator->urls(options.sites);
+    }
+    list.urls.reserve(once.size() * options.repeat);
+    for (std::size_t r = 0; r < options.repeat; ++r) list.urls.insert(list.urls.end(), once.begin(), once.end());
+    return list;
+}
+
+}  // namespace tour
