@@ -1,0 +1,117 @@
+#include "run_program.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "simulator/site_model.hpp"
+
+extern char** environ;
+
+namespace tour_test {
+
+ProgramRun run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
+                       std::chrono::seconds limit) {
+    std::vector<std::string> all = {program.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int out_pipe[2];
+    int err_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (rc != 0) {
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        throw std::runtime_error("cannot run " + program.string() + ": " + std::strerror(rc));
+    }
+
+    ProgramRun run;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&run.out, &run.err};
+    int open_count = 2;
+    while (open_count > 0) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            run.timed_out = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        const int ready = poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
+        if (ready < 0 && errno != EINTR) break;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+            char buffer[4096];
+            const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+            if (n > 0) {
+                sinks[i]->append(buffer, static_cast<std::size_t>(n));
+            } else if (n == 0 || errno != EINTR) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+            }
+        }
+    }
+    for (auto& f : fds) {
+        if (f.fd >= 0) close(f.fd);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
+    return run;
+}
+
+std::filesystem::path build_path(const std::string& relative) { return std::filesystem::path(TOUR_BINARY_DIR) / relative; }
+
+TempFile::TempFile(const std::string& contents, const std::string& suffix) {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("tour-test-" + std::to_string(getpid()) + "-" + std::to_string(random()) + suffix);
+    std::ofstream(path_) << contents;
+}
+
+TempFile::~TempFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+}
+
+std::uint64_t expected_hash(const std::string& path, std::size_t bytes) {
+    return sitesim::expected_body_hash(path, bytes);
+}
+
+std::string path_of(const std::string& url) {
+    const auto scheme = url.find("://");
+    const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    if (slash == std::string::npos) return "/";
+    const auto query = url.find('?', slash);
+    return url.substr(slash, query == std::string::npos ? std::string::npos : query - slash);
+}
+
+void ensure_curl_global() {
+    static tour::CurlGlobal curl;  // lives until the test program exits
+}
+
+}  // namespace tour_test

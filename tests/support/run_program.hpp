@@ -1,0 +1,51 @@
+// Test support: run a program, capture its stdout/stderr and exit status, with a time limit.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/fetch.hpp"
+
+namespace tour_test {
+
+struct ProgramRun {
+    int exit_code = -1;       // -1 if killed by a signal
+    int signal = 0;           // the signal that ended it, if any
+    bool timed_out = false;   // the test killed it (SIGKILL) after the limit
+    std::string out;
+    std::string err;
+};
+
+// posix_spawn `program` with `args`; kill it after `limit`. Always reaps the child.
+ProgramRun run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
+                       std::chrono::seconds limit = std::chrono::seconds(120));
+
+// Path of a program this build made, e.g. build_path("01_serial/01_serial").
+std::filesystem::path build_path(const std::string& relative);
+
+// A scratch file that is removed when the object goes away.
+class TempFile {
+public:
+    explicit TempFile(const std::string& contents, const std::string& suffix = ".txt");
+    ~TempFile();
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// FNV-1a of the simulator's body for `path` (no query) with `bytes` bytes.
+std::uint64_t expected_hash(const std::string& path, std::size_t bytes);
+
+// The path part of a URL ("http://127.0.0.1:1234/site/3?x=1" -> "/site/3").
+std::string path_of(const std::string& url);
+
+// One process-wide curl_global_init for test programs (doctest runs test cases in one
+// process); call at the start of every test that uses curl.
+void ensure_curl_global();
+
+}  // namespace tour_test
