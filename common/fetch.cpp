@@ -48,6 +48,7 @@ void set(CURL* handle, CURLoption option, Value value) {
 
 void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& options,
                       TransferState& state) {
+    // [docs:prepare_transfer]
     state = TransferState{};
     state.max_bytes = options.max_body_bytes;
     set(handle, CURLOPT_URL, url.c_str());
@@ -68,9 +69,11 @@ void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& 
     set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&state));
     set(handle, CURLOPT_ERRORBUFFER, state.error_buffer);
     if (!options.ca_file.empty()) set(handle, CURLOPT_CAINFO, options.ca_file.c_str());
+    // [/docs:prepare_transfer]
 }
 
 void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, FetchResult& result) {
+    // [docs:finish_transfer]
     long status = 0;
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     result.http_status = status;
@@ -88,6 +91,7 @@ void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, Fe
     } else {
         result.error.clear();
     }
+    // [/docs:finish_transfer]
 }
 
 HttpSession::HttpSession(FetchOptions options)

@@ -27,14 +27,15 @@ int run_download_program(int argc, const char* const* argv, const ProgramInfo& i
         RunReport report;
         report.model = info.model;
         report.workers = effective_workers(info, options.workers, sites.urls.size());
+        // [docs:timed_region]
         print_starting(std::cout, info.model, sites.urls.size());
 
         report.run_start = Clock::now();
         report.results = model(DownloadJob{sites.urls, fetch, options.workers, progress});
         report.seconds = std::chrono::duration<double>(Clock::now() - report.run_start).count();
         progress.finish();
-
         print_finished(std::cout, info.model, sites.urls.size(), report.seconds);
+        // [/docs:timed_region]
         if (report.results.size() != sites.urls.size()) {
             // A model that loses URLs is a bug in the model; say so rather than report success.
             std::cerr << info.name << ": the model returned " << report.results.size() << " results for "

@@ -160,6 +160,17 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     }
 }
 
+namespace {
+SiteSimulator::Config config_for(std::uint64_t seed, int latency_ms) {
+    SiteSimulator::Config config;
+    config.seed = seed;
+    config.latency_ms = latency_ms;
+    return config;
+}
+}  // namespace
+
+SiteSimulator::SiteSimulator(std::uint64_t seed, int latency_ms) : SiteSimulator(config_for(seed, latency_ms)) {}
+
 SiteSimulator::~SiteSimulator() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGTERM);
@@ -194,11 +205,8 @@ SiteList select_sites(const Options& options) {
     if (options.urls_file) {
         once = read_url_list(*options.urls_file);
     } else {
-        SiteSimulator::Config config;
-        config.seed = options.seed;
-        config.latency_ms = options.latency_ms;
         try {
-            list.simulator = std::make_unique<SiteSimulator>(config);
+            list.simulator = std::make_unique<SiteSimulator>(options.seed, options.latency_ms);
         } catch (const std::exception& e) {
             throw InputError(e.what());
         }

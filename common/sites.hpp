@@ -36,6 +36,8 @@ public:
     // Start sitesim and wait (at most 10 s) for the line that tells its port. Throws
     // std::runtime_error with sitesim's reason when it does not start.
     explicit SiteSimulator(Config config);
+    // The common case: a simulator on a free port with this seed and mean latency.
+    SiteSimulator(std::uint64_t seed, int latency_ms);
     // SIGTERM, then wait for it (SIGKILL after 5 s): no zombie is left behind.
     ~SiteSimulator();
     SiteSimulator(const SiteSimulator&) = delete;

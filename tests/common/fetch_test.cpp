@@ -12,7 +12,7 @@ namespace {
 
 struct Fixture {
     Fixture() { tour_test::ensure_curl_global(); }
-    tour::SiteSimulator sim{{.seed = 3, .latency_ms = 5}};
+    tour::SiteSimulator sim{3, 5};
     tour::FetchOptions options() const {
         tour::FetchOptions o;
         o.total_timeout = 2s;

@@ -46,7 +46,7 @@ TEST_CASE("--repeat uses the list again, like the demo's sites * 10") {
 
 TEST_CASE("faults: each failure is listed with its reason, the rest succeed, exit status 1") {
     tour_test::ensure_curl_global();
-    tour::SiteSimulator sim({.seed = 1, .latency_ms = 2});
+    tour::SiteSimulator sim(1, 2);
     const std::string base = sim.base_url();
     TempFile list(base + "/site/0\n" + base + "/site/1?fault=reset\n" + base + "/site/2?fault=stall\n" + base +
                   "/site/3?fault=slowbody\n" + base + "/site/4?fault=garbage\n" + base + "/site/5?fault=truncate\n" +

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("serial fetches all 80 URLs with exact bytes, one at a time, on one connection") {
     tour_test::ensure_curl_global();
-    tour::SiteSimulator sim({.seed = 1, .latency_ms = 4});
+    tour::SiteSimulator sim(1, 4);
     const auto urls = sim.urls(80);
     tour::Progress progress(urls.size(), false);
     const auto results = serial::download_all(urls, tour::FetchOptions{}, progress);
@@ -37,7 +37,7 @@ TEST_CASE("serial fetches all 80 URLs with exact bytes, one at a time, on one co
 
 TEST_CASE("a failing URL does not disturb the others") {
     tour_test::ensure_curl_global();
-    tour::SiteSimulator sim({.seed = 2, .latency_ms = 2});
+    tour::SiteSimulator sim(2, 2);
     std::vector<std::string> urls = sim.urls(6);
     urls[2] += "?fault=reset";
     urls[4] += "?fault=truncate";

@@ -1,0 +1,198 @@
+#include "runs.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <iomanip>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char** environ;
+
+namespace compare {
+
+const std::vector<ModelInfo>& all_models() {
+    static const std::vector<ModelInfo> models = {
+        {"serial", "Serial", "01_serial/01_serial", false},
+        {"threads", "Threads", "02_threads/02_threads", true},
+        {"processes", "Processes", "03_processes/03_processes", true},
+        {"asio", "Asio", "04_asio/04_asio", true},
+    };
+    return models;
+}
+
+std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args) {
+    std::vector<std::string> all = {program.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    if (const int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); rc != 0) {
+        throw std::runtime_error("cannot run " + program.string() + ": " + std::strerror(rc));
+    }
+    int status = 0;
+    rusage usage{};
+    // wait4 reaps the child and returns the resources it used, its own reaped children included.
+    while (wait4(pid, &status, 0, &usage) < 0) {
+        if (errno != EINTR) throw std::runtime_error(std::string("wait4: ") + std::strerror(errno));
+    }
+    if (WIFSIGNALED(status)) {
+        throw std::runtime_error(program.filename().string() + " was killed by " + strsignal(WTERMSIG(status)));
+    }
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    Usage u;
+    u.cpu_user_s = seconds(usage.ru_utime);
+    u.cpu_system_s = seconds(usage.ru_stime);
+    u.peak_rss_kib = usage.ru_maxrss;
+    u.voluntary_switches = usage.ru_nvcsw;
+    u.involuntary_switches = usage.ru_nivcsw;
+    return {WEXITSTATUS(status), u};
+}
+
+std::vector<Row> make_rows(const std::vector<ModelRun>& runs) {
+    std::optional<double> serial_seconds;
+    for (const auto& run : runs) {
+        if (run.model.key == "serial") serial_seconds = run.report.at("seconds").get<double>();
+    }
+    std::vector<Row> rows;
+    for (const auto& run : runs) {
+        Row row;
+        row.model = run.model.label;
+        row.workers = run.report.at("workers").get<int>();
+        // Counted from the per-URL records, not copied from the program's own totals.
+        for (const auto& record : run.report.at("results")) (record.at("ok").get<bool>() ? row.ok : row.failed) += 1;
+        row.seconds = run.report.at("seconds").get<double>();
+        if (serial_seconds && row.seconds > 0) row.speedup = *serial_seconds / row.seconds;
+        row.ideal_seconds = run.ideal_seconds;
+        row.peak_in_flight = run.server_peak_in_flight;
+        row.cpu_seconds = run.usage.cpu_user_s + run.usage.cpu_system_s;
+        row.peak_rss_kib = run.usage.peak_rss_kib;
+        row.voluntary_switches = run.usage.voluntary_switches;
+        row.involuntary_switches = run.usage.involuntary_switches;
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+std::string format_table(const std::vector<Row>& rows) {
+    std::ostringstream out;
+    out << std::fixed;
+    const char* header = "model       workers  ok/failed  wall s  speed-up  ideal s  in flight  CPU s  peak RSS MiB  ctx sw vol/invol\n";
+    out << header;
+    for (const auto& r : rows) {
+        std::ostringstream okfail;
+        okfail << r.ok << '/' << r.failed;
+        std::ostringstream switches;
+        switches << r.voluntary_switches << '/' << r.involuntary_switches;
+        out << std::left << std::setw(12) << r.model << std::right << std::setw(7) << r.workers << std::setw(11)
+            << okfail.str() << std::setw(8) << std::setprecision(2) << r.seconds;
+        if (r.speedup) out << std::setw(9) << std::setprecision(1) << *r.speedup << 'x';
+        else out << std::setw(10) << "-";
+        if (r.ideal_seconds) out << std::setw(9) << std::setprecision(2) << *r.ideal_seconds;
+        else out << std::setw(9) << "-";
+        if (r.peak_in_flight) out << std::setw(11) << *r.peak_in_flight;
+        else out << std::setw(11) << "-";
+        out << std::setw(7) << std::setprecision(2) << r.cpu_seconds << std::setw(14) << std::setprecision(1)
+            << static_cast<double>(r.peak_rss_kib) / 1024.0 << std::setw(19) << switches.str() << '\n';
+    }
+    return out.str();
+}
+
+nlohmann::json to_json(const std::vector<ModelRun>& runs, const std::vector<Row>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const Row& r = rows[i];
+        nlohmann::json row = {
+            {"model", r.model}, {"workers", r.workers}, {"ok", r.ok}, {"failed", r.failed},
+            {"seconds", r.seconds}, {"cpu_seconds", r.cpu_seconds}, {"peak_rss_kib", r.peak_rss_kib},
+            {"voluntary_switches", r.voluntary_switches}, {"involuntary_switches", r.involuntary_switches},
+            {"exit_code", runs[i].exit_code}, {"report", runs[i].report},
+        };
+        row["speedup"] = r.speedup ? nlohmann::json(*r.speedup) : nlohmann::json();
+        row["ideal_seconds"] = r.ideal_seconds ? nlohmann::json(*r.ideal_seconds) : nlohmann::json();
+        row["server_peak_in_flight"] = r.peak_in_flight ? nlohmann::json(*r.peak_in_flight) : nlohmann::json();
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+namespace {
+std::string xml_escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+}  // namespace
+
+std::string timeline_svg(const std::vector<ModelRun>& runs) {
+    // Layout: a panel per model, stacked; a lane per worker; x = seconds since the model started.
+    constexpr double width = 960, left = 110, right = 20, lane_height = 6, lane_gap = 1, panel_gap = 34, top = 30;
+    double longest = 0;
+    for (const auto& run : runs) {
+        longest = std::max(longest, run.report.at("seconds").get<double>());
+        for (const auto& r : run.report.at("results")) longest = std::max(longest, r.at("end_s").get<double>());
+    }
+    if (longest <= 0) longest = 1;
+    const double scale = (width - left - right) / longest;
+
+    std::ostringstream body;
+    double y = top;
+    for (const auto& run : runs) {
+        // Lanes: the distinct worker ids this run used, in order.
+        std::map<int, int> lane_of;
+        for (const auto& r : run.report.at("results")) lane_of.emplace(r.at("worker").get<int>(), 0);
+        int lane = 0;
+        for (auto& [worker, index] : lane_of) index = lane++;
+        const double panel_height = std::max(1, lane) * (lane_height + lane_gap);
+        body << "<text x=\"8\" y=\"" << y + 12 << "\" class=\"label\">" << xml_escape(run.model.label) << "</text>\n";
+        body << "<text x=\"8\" y=\"" << y + 26 << "\" class=\"small\">" << lane_of.size()
+             << (lane_of.size() == 1 ? " lane" : " lanes") << ", " << std::fixed << std::setprecision(2)
+             << run.report.at("seconds").get<double>() << " s</text>\n";
+        body << "<rect x=\"" << left << "\" y=\"" << y << "\" width=\"" << width - left - right << "\" height=\""
+             << panel_height << "\" class=\"panel\"/>\n";
+        for (const auto& r : run.report.at("results")) {
+            const double x0 = left + r.at("start_s").get<double>() * scale;
+            const double x1 = left + r.at("end_s").get<double>() * scale;
+            const double ly = y + lane_of[r.at("worker").get<int>()] * (lane_height + lane_gap);
+            body << "<rect x=\"" << x0 << "\" y=\"" << ly << "\" width=\"" << std::max(0.5, x1 - x0) << "\" height=\""
+                 << lane_height << "\" class=\"" << (r.at("ok").get<bool>() ? "ok" : "failed") << "\"><title>"
+                 << xml_escape(r.at("url").get<std::string>()) << "</title></rect>\n";
+        }
+        y += panel_height + panel_gap;
+    }
+    // Time axis under the last panel.
+    std::ostringstream axis;
+    const double step = longest > 20 ? 5 : longest > 5 ? 1 : longest > 1 ? 0.5 : 0.1;
+    for (double t = 0; t <= longest + 1e-9; t += step) {
+        const double x = left + t * scale;
+        axis << "<line x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\"" << y - panel_gap + 4
+             << "\" class=\"grid\"/><text x=\"" << x << "\" y=\"" << y - panel_gap + 16 << "\" class=\"small\" text-anchor=\"middle\">"
+             << std::defaultfloat << t << " s</text>\n";
+    }
+    std::ostringstream svg;
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << y - panel_gap + 26
+        << "\" font-family=\"sans-serif\">\n"
+        << "<style>.label{font-size:13px;font-weight:bold}.small{font-size:10px;fill:#555}"
+           ".panel{fill:#f6f6f6}.ok{fill:#3b7dd8}.failed{fill:#d83b3b}.grid{stroke:#ddd;stroke-width:1}</style>\n"
+        << "<text x=\"8\" y=\"16\" class=\"label\">One bar per request, one lane per worker (red: failed)</text>\n"
+        << axis.str() << body.str() << "</svg>\n";
+    return svg.str();
+}
+
+}  // namespace compare

@@ -1,0 +1,73 @@
+// compare: runs each chapter's program on one site list and measures what the Python demo's
+// text argues about: wall time, CPU time, memory, context switches.
+//
+// Each model runs as its own child process (its chapter's program with --urls and --json),
+// for two reasons: wait4() then gives that model's own resource usage (CPU, peak RSS, context
+// switches, including any worker processes it reaped), and no model inherits another's
+// threads (chapter 3 forks, which needs a single-threaded process).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace compare {
+
+struct ModelInfo {
+    std::string key;       // "serial": what --only takes
+    std::string label;     // "Serial": what the report prints
+    std::string program;   // path relative to the build directory
+    bool has_workers;      // does --workers apply?
+};
+
+// The four download models, in the order the Python demo ran them.
+const std::vector<ModelInfo>& all_models();
+
+struct Usage {
+    double cpu_user_s = 0;
+    double cpu_system_s = 0;
+    long peak_rss_kib = 0;          // the largest resident set of the process (or a child of it)
+    long voluntary_switches = 0;    // the process gave up the CPU (it waited: I/O, locks)
+    long involuntary_switches = 0;  // the kernel took the CPU away (time slice over)
+};
+
+struct ModelRun {
+    ModelInfo model;
+    int exit_code = 0;
+    Usage usage;
+    nlohmann::json report;              // the program's --json output
+    std::optional<long> server_peak_in_flight;  // from sitesim's /__stats, when simulated
+    std::optional<double> ideal_seconds;        // lower bound for this concurrency, when latencies are known
+};
+
+// Run `program` with `args`, its stdout and stderr going to ours; returns exit code and usage.
+// Throws std::runtime_error when it cannot be started or was killed by a signal.
+std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args);
+
+// One table row per run, values computed from the runs (speed-up against the run labelled
+// "Serial" when present).
+struct Row {
+    std::string model;
+    int workers = 0;
+    std::size_t ok = 0, failed = 0;
+    double seconds = 0;
+    std::optional<double> speedup;
+    std::optional<double> ideal_seconds;
+    std::optional<long> peak_in_flight;
+    double cpu_seconds = 0;
+    long peak_rss_kib = 0;
+    long voluntary_switches = 0, involuntary_switches = 0;
+};
+std::vector<Row> make_rows(const std::vector<ModelRun>& runs);
+std::string format_table(const std::vector<Row>& rows);
+nlohmann::json to_json(const std::vector<ModelRun>& runs, const std::vector<Row>& rows);
+
+// An SVG with one panel per run on a shared time axis: a lane per worker, a bar per request.
+std::string timeline_svg(const std::vector<ModelRun>& runs);
+
+}  // namespace compare
