@@ -43,7 +43,7 @@ struct ScriptedServer {
 
 }  // namespace
 
-TEST_CASE("transient failures: no response, 429 and 5xx; not 404 and not success") {
+TEST_CASE("transient failures: no response, 429 and 5xx, but not 404 and not success") {
     CHECK(exercise::is_transient(answer(0, "curl error 7: Connection refused")));
     CHECK(exercise::is_transient(answer(503)));
     CHECK(exercise::is_transient(answer(500)));

@@ -24,7 +24,7 @@ TEST_CASE("the Python demo's two lines") {
     CHECK(out.str() == "Starting Serial download of 80 sites...\nSerial download of 80 sites - Duration: 13.02 seconds\n");
 }
 
-TEST_CASE("summary counts and lists every failure; exit status follows failures") {
+TEST_CASE("summary counts and lists every failure, and the exit status follows failures") {
     tour::RunReport report;
     report.model = "Serial";
     report.results = {result("http://a/", 1000), result("http://b/", 2500),

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <random>
+#include <regex>
 
 #include "docsync.hpp"
 
@@ -42,7 +43,7 @@ TEST_CASE("a region is dedented and nested markers are dropped") {
     CHECK_THROWS(docsync::extract_region(tree.root / "a.cpp", "missing"));
 }
 
-TEST_CASE("a block in step passes; a drifted block fails; write repairs it") {
+TEST_CASE("a block in step passes, a drifted block fails, and write repairs it") {
     ScratchTree tree;
     tree.put("a.cpp", code);
     tree.put("docs/ch.md", "Text\n<!-- snippet: a.cpp#body -->\n```cpp\nint x = 1;\nreturn x;\n```\nMore\n");
@@ -67,4 +68,30 @@ TEST_CASE("a snippet naming a missing region or without a block is a problem") {
     tree.put("a.cpp", code);
     tree.put("docs/ch.md", "<!-- snippet: a.cpp#nope -->\n```cpp\n```\n<!-- snippet: a.cpp#body -->\nno fence\n");
     CHECK(docsync::sync_file(tree.root, tree.root / "docs/ch.md", false).size() == 2);
+}
+
+// doctest_discover_tests hands test names to CMake as a list, and CMake splits lists at ';'.
+// A name with ';' becomes several CTest tests whose filters match nothing, and a doctest run
+// that matches nothing passes: the test would silently stop testing. So no name may have one.
+TEST_CASE("no test case name contains a semicolon") {
+    const std::filesystem::path root = TOUR_SOURCE_DIR;
+    const std::regex test_case(R"re(TEST_CASE(?:_FIXTURE)?\s*\((?:[^,"]*,\s*)?"([^"]*)")re");
+    std::size_t names = 0;
+    for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::recursive_directory_iterator(); ++it) {
+        const auto& path = it->path();
+        const std::string name = path.filename().string();
+        if (it->is_directory() && (name.rfind("build", 0) == 0 || name.front() == '.')) {
+            it.disable_recursion_pending();  // build trees and .git are not sources
+            continue;
+        }
+        if (!it->is_regular_file() || path.extension() != ".cpp") continue;
+        std::ifstream in(path);
+        const std::string text{std::istreambuf_iterator<char>(in), {}};
+        for (std::sregex_iterator match(text.begin(), text.end(), test_case), end; match != end; ++match) {
+            ++names;
+            CAPTURE(path);
+            CHECK_MESSAGE((*match)[1].str().find(';') == std::string::npos, (*match)[1].str());
+        }
+    }
+    CHECK(names > 20);  // the scan found the suites
 }

@@ -68,7 +68,7 @@ TEST_CASE("faults: each failure is listed with its reason, the rest succeed, exi
 
 TEST_CASE("bad input: a clear message and exit status 2, never a crash") {
     TempFile empty("");
-    TempFile malformed("http://ok.example/\nthis is not a url\n");
+    TempFile malformed("http://ok.example/\nwww.example.org/no-scheme\n");
     TempFile ftp("ftp://example.org/file\n");
     TempFile file_scheme("# local files are not fetched\nfile:///etc/passwd\n");
     struct Case {
