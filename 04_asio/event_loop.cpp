@@ -1,0 +1,89 @@
+// Chapter 4: the event loop, the counterpart of the Python demo's asyncio version:
+//
+//     async def download_site(session, url):
+//         async with session.get(url) as response:
+//             print("Read {0} from {1}".format(response.content_length, url))
+//
+//     async def download_all_sites(sites):
+//         async with aiohttp.ClientSession() as session:
+//             tasks = [asyncio.ensure_future(download_site(session, url)) for url in sites]
+//             await asyncio.gather(*tasks, return_exceptions=True)
+//
+// One thread. While a request waits for the network, its coroutine is suspended at co_await
+// and the thread runs whatever else is ready: other coroutines, other sockets.
+#include "event_loop.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <ostream>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include "common/async_fetch.hpp"
+
+namespace event_loop {
+
+namespace {
+
+// [docs:lane]
+// A lane fetches URLs one after another, taking the next unclaimed index each time. Without a
+// cap there are as many lanes as URLs, so each lane fetches exactly one: a coroutine per URL.
+//
+// The references are safe only because download_all does not return before io.run() has
+// finished every lane: a coroutine keeps references, not copies, across its suspensions.
+asio::awaitable<void> lane(tour::AsyncHttpClient& client, const std::vector<std::string>& urls,
+                           std::size_t& next, std::vector<tour::FetchResult>& results,
+                           tour::Progress& progress, int lane_id) {
+    // `next` is shared by every lane without a lock: all lanes run on this one thread, and
+    // none is suspended between reading and incrementing it (no co_await in between).
+    while (next < urls.size()) {
+        const std::size_t i = next++;
+        tour::FetchResult result = co_await client.async_get(urls[i]);  // suspends here
+        result.worker = lane_id;
+        progress.completed(result);
+        results[i] = std::move(result);
+    }
+}
+// [/docs:lane]
+
+}  // namespace
+
+// [docs:download_all]
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls,
+                                            const tour::FetchOptions& options,
+                                            std::size_t max_in_flight, tour::Progress& progress) {
+    // Declared before the io_context, so they outlive every coroutine that refers to them.
+    std::vector<tour::FetchResult> results(urls.size());
+    std::size_t next = 0;
+    std::exception_ptr failure;  // the first exception a lane ended with
+
+    asio::io_context io(1);  // the event loop; the hint says one thread will run it
+    tour::AsyncHttpClient client(io, options);  // like aiohttp.ClientSession: one for all requests
+
+    const std::size_t lanes = max_in_flight == 0 ? urls.size() : std::min(max_in_flight, urls.size());
+    for (std::size_t l = 0; l < lanes; ++l) {
+        // co_spawn only schedules the coroutine; nothing runs until io.run(). The completion
+        // handler receives the exception a coroutine ended with (`detached` would drop it).
+        asio::co_spawn(io, lane(client, urls, next, results, progress, static_cast<int>(l)),
+                       [&failure](std::exception_ptr e) {
+                           if (e && !failure) failure = e;
+                       });
+    }
+    io.run();  // the loop: returns when every lane has finished
+    if (failure) std::rethrow_exception(failure);
+    return results;
+}
+// [/docs:download_all]
+
+std::size_t in_flight_cap(int workers, std::size_t url_count, std::ostream& err) {
+    const std::size_t wanted = workers <= 0 ? url_count : std::min(static_cast<std::size_t>(workers), url_count);
+    const std::size_t budget = std::max<std::size_t>(tour::connection_budget(), 1);
+    if (wanted <= budget) return workers <= 0 ? 0 : wanted;
+    err << "04_asio: the open-file limit allows about " << budget << " connections at once, fewer than the "
+        << wanted << " requested: capping requests in flight at " << budget
+        << " (raise the hard limit, e.g. `ulimit -Hn`, to lift the cap)\n";
+    return budget;
+}
+
+}  // namespace event_loop

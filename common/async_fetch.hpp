@@ -1,0 +1,66 @@
+// Chapter 4's bridge: libcurl's multi interface driven by an Asio event loop, so a coroutine
+// can write
+//
+//     tour::FetchResult result = co_await client.async_get(url);
+//
+// and get exactly what HttpSession::get returns (same options, same checks: prepare_transfer
+// and finish_transfer), while one thread keeps thousands of requests in flight.
+//
+// How the pieces fit (common/async_fetch.cpp explains every rule):
+//  * curl decides WHAT to wait for: it calls our socket callback ("watch fd 7 for reading")
+//    and our timer callback ("call me back in 37 ms").
+//  * Asio does the WAITING: an async_wait per socket on a stream_descriptor, one steady_timer.
+//  * When a wait completes, the handler calls curl_multi_socket_action, curl does the I/O, and
+//    finished transfers wake the coroutine that awaits them.
+//
+// Threading: a client and the coroutines that use it run on one io_context, run by one thread.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+
+#include "common/fetch.hpp"
+
+namespace tour {
+
+class AsyncHttpClient {
+public:
+    // Requests are driven by `io`, which must outlive the client; call async_get from
+    // coroutines running on `io`, and run `io` on one thread.
+    AsyncHttpClient(asio::io_context& io, FetchOptions options);
+    ~AsyncHttpClient();
+    AsyncHttpClient(const AsyncHttpClient&) = delete;
+    AsyncHttpClient& operator=(const AsyncHttpClient&) = delete;
+
+    // GET `url`. Completes when the body has fully arrived or the transfer failed; like
+    // HttpSession::get it never throws for network or HTTP errors (they are in
+    // FetchResult::error). If the awaiting coroutine is cancelled (for example it lost an
+    // `||` race against a deadline timer), the transfer is aborted and the result says
+    // "cancelled". The returned awaitable holds what it needs: it stays valid even if the
+    // client object is destroyed before it finishes.
+    asio::awaitable<FetchResult> async_get(std::string url);
+
+    // Transfers started and not yet finished (for tests and progress displays).
+    std::size_t in_flight() const;
+
+private:
+    struct Core;      // the multi handle, the timer, the watched sockets (async_fetch.cpp)
+    struct Transfer;  // one request: easy handle, TransferState, completion signal
+    static asio::awaitable<FetchResult> run_transfer(std::shared_ptr<Core> core, std::string url);
+    std::shared_ptr<Core> core_;
+};
+
+// Raise this process's soft limit on open files (RLIMIT_NOFILE) to its hard limit and return
+// the new soft limit. Every connection in flight is one file descriptor; the usual soft limit
+// (1024) is far below 10,000.
+std::size_t raise_open_file_limit();
+
+// How many connections the current soft limit leaves room for (it minus a reserve for the
+// program's other files).
+std::size_t connection_budget();
+
+}  // namespace tour
