@@ -9,12 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
+packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
           nlohmann-json3-dev python3 curl)
+# Only the test suite needs these: a browser to check that the timeline SVG renders.
+test_packages=(chromium)
 
-install_missing() {
+install_missing() {  # install_missing [EXTRA_PACKAGES...]
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
@@ -46,11 +48,11 @@ case "${1:-}" in
       exec build/01_serial/01_serial "${@:2}"
     fi ;;
   test)
-    install_missing
+    install_missing "${test_packages[@]}"
     build ci
     ctest --preset ci -j "$jobs" ;;
   sanitize)
-    install_missing
+    install_missing "${test_packages[@]}"
     for preset in asan tsan; do
       build "$preset"
       ctest --preset "$preset" -j "$jobs"

@@ -142,7 +142,7 @@ std::string xml_escape(const std::string& text) {
 
 std::string timeline_svg(const std::vector<ModelRun>& runs) {
     // Layout: a panel per model, stacked; a lane per worker; x = seconds since the model started.
-    constexpr double width = 960, left = 110, right = 20, lane_height = 6, lane_gap = 1, panel_gap = 34, top = 30;
+    constexpr double width = 960, left = 110, right = 20, panel_gap = 34, top = 30;
     double longest = 0;
     for (const auto& run : runs) {
         longest = std::max(longest, run.report.at("seconds").get<double>());
@@ -159,19 +159,25 @@ std::string timeline_svg(const std::vector<ModelRun>& runs) {
         for (const auto& r : run.report.at("results")) lane_of.emplace(r.at("worker").get<int>(), 0);
         int lane = 0;
         for (auto& [worker, index] : lane_of) index = lane++;
-        const double panel_height = std::max(1, lane) * (lane_height + lane_gap);
+        // Few lanes get thick bars, many lanes thin ones; a panel is never shorter than its label.
+        const double lane_height = std::clamp(160.0 / std::max(1, lane), 2.0, 18.0);
+        const double lane_gap = lane_height >= 4 ? 1 : 0;
+        const double panel_height = std::max(32.0, lane * (lane_height + lane_gap));
         body << "<text x=\"8\" y=\"" << y + 12 << "\" class=\"label\">" << xml_escape(run.model.label) << "</text>\n";
         body << "<text x=\"8\" y=\"" << y + 26 << "\" class=\"small\">" << lane_of.size()
              << (lane_of.size() == 1 ? " lane" : " lanes") << ", " << std::fixed << std::setprecision(2)
              << run.report.at("seconds").get<double>() << " s</text>\n";
         body << "<rect x=\"" << left << "\" y=\"" << y << "\" width=\"" << width - left - right << "\" height=\""
              << panel_height << "\" class=\"panel\"/>\n";
+        std::map<int, int> bars_in_lane;  // alternate two shades so neighbouring requests stay apart
         for (const auto& r : run.report.at("results")) {
             const double x0 = left + r.at("start_s").get<double>() * scale;
             const double x1 = left + r.at("end_s").get<double>() * scale;
             const double ly = y + lane_of[r.at("worker").get<int>()] * (lane_height + lane_gap);
             body << "<rect x=\"" << x0 << "\" y=\"" << ly << "\" width=\"" << std::max(0.5, x1 - x0) << "\" height=\""
-                 << lane_height << "\" class=\"" << (r.at("ok").get<bool>() ? "ok" : "failed") << "\"><title>"
+                 << lane_height << "\" class=\""
+                 << (!r.at("ok").get<bool>() ? "failed" : bars_in_lane[r.at("worker").get<int>()]++ % 2 ? "ok2" : "ok")
+                 << "\"><title>"
                  << xml_escape(r.at("url").get<std::string>()) << "</title></rect>\n";
         }
         y += panel_height + panel_gap;
@@ -189,7 +195,7 @@ std::string timeline_svg(const std::vector<ModelRun>& runs) {
     svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << y - panel_gap + 26
         << "\" font-family=\"sans-serif\">\n"
         << "<style>.label{font-size:13px;font-weight:bold}.small{font-size:10px;fill:#555}"
-           ".panel{fill:#f6f6f6}.ok{fill:#3b7dd8}.failed{fill:#d83b3b}.grid{stroke:#ddd;stroke-width:1}</style>\n"
+           ".panel{fill:#f6f6f6}.ok{fill:#3b7dd8}.ok2{fill:#8db6ee}.failed{fill:#d83b3b}.grid{stroke:#ddd;stroke-width:1}</style>\n"
         << "<text x=\"8\" y=\"16\" class=\"label\">One bar per request, one lane per worker (red: failed)</text>\n"
         << axis.str() << body.str() << "</svg>\n";
     return svg.str();

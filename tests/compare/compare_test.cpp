@@ -1,0 +1,102 @@
+// compare: the table is computed from the runs, and bad usage is refused.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "common/sites.hpp"
+#include "run_program.hpp"
+#include "runs.hpp"
+
+using tour_test::build_path;
+using tour_test::run_program;
+using tour_test::TempFile;
+
+namespace {
+const auto compare_program = build_path("compare/compare");
+bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
+}  // namespace
+
+TEST_CASE("every built model runs, and each row is computed from its per-URL records") {
+    TempFile json("", ".json");
+    const auto run = run_program(compare_program, {"--sites", "12", "--latency-ms", "20", "--json", json.path().string()});
+    CAPTURE(run.err);
+    REQUIRE(run.exit_code == 0);
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    CHECK(doc["sites"] == 12);
+    REQUIRE(doc["runs"].size() >= 1);
+    std::optional<double> serial_seconds;
+    std::set<std::string> models;
+    for (const auto& row : doc["runs"]) {
+        CAPTURE(row["model"]);
+        models.insert(row["model"].get<std::string>());
+        CHECK(contains(run.out, "Starting " + row["model"].get<std::string>() + " download of 12 sites..."));
+        const auto& records = row["report"]["results"];
+        REQUIRE(records.size() == 12);
+        std::size_t ok = 0;
+        for (const auto& r : records) ok += r["ok"].get<bool>() ? 1 : 0;
+        CHECK(row["ok"] == ok);
+        CHECK(row["failed"] == 12 - ok);
+        CHECK(ok == 12);
+        // The ideal schedule is a lower bound: no run can beat it.
+        CHECK(row["ideal_seconds"].get<double>() <= row["seconds"].get<double>());
+        const long workers = row["workers"].get<long>();
+        CHECK(row["server_peak_in_flight"].get<long>() == std::min(workers, 12L));
+        if (row["model"] == "Serial") serial_seconds = row["seconds"].get<double>();
+    }
+    CHECK(models.count("Serial") == 1);
+    REQUIRE(serial_seconds);
+    for (const auto& row : doc["runs"]) {
+        CHECK(row["speedup"].get<double>() == doctest::Approx(*serial_seconds / row["seconds"].get<double>()));
+    }
+}
+
+TEST_CASE("failures are counted and listed, and the exit status is 1") {
+    tour_test::ensure_curl_global();
+    tour::SiteSimulator sim(1, 5);
+    TempFile list(sim.base_url() + "/site/1\n" + sim.base_url() + "/site/2?status=503\n" + sim.base_url() + "/site/3\n");
+    TempFile json("", ".json");
+    const auto run = run_program(compare_program, {"--urls", list.path().string(), "--only", "serial", "--json", json.path().string()});
+    CHECK(run.exit_code == 1);
+    CHECK(contains(run.err, "site/2?status=503: HTTP status 503"));
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    REQUIRE(doc["runs"].size() == 1);
+    CHECK(doc["runs"][0]["ok"] == 2);
+    CHECK(doc["runs"][0]["failed"] == 1);
+    CHECK(doc["runs"][0]["ideal_seconds"].is_null());  // latencies are unknown for a URL file
+}
+
+TEST_CASE("unknown models and bad options are refused with exit status 2") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--only", "serial,fibers"}, {"--workers", "0"}, {"--bogus"}, {"--urls", "/nonexistent"}}) {
+        CAPTURE(args);
+        const auto run = run_program(compare_program, args);
+        CHECK(run.exit_code == 2);
+        CHECK_FALSE(run.err.empty());
+        CHECK_FALSE(contains(run.out, "Starting"));
+    }
+    CHECK(contains(run_program(compare_program, {"--only", "fibers"}).err, "unknown model 'fibers'"));
+}
+
+TEST_CASE("the table and timeline are built from the records (unit)") {
+    compare::ModelRun serial, pool;
+    serial.model = compare::all_models()[0];
+    pool.model = compare::all_models()[1];
+    auto record = [](int worker, double start, double end, bool ok) {
+        return nlohmann::json{{"worker", worker}, {"start_s", start}, {"end_s", end}, {"ok", ok}, {"url", "http://x/?a=1&b=<2>"}};
+    };
+    serial.report = {{"seconds", 2.0}, {"workers", 1}, {"results", {record(0, 0, 1, true), record(0, 1, 2, false)}}};
+    pool.report = {{"seconds", 0.5}, {"workers", 2}, {"results", {record(0, 0, 0.5, true), record(1, 0, 0.4, true)}}};
+    const auto rows = compare::make_rows({serial, pool});
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].ok == 1);
+    CHECK(rows[0].failed == 1);
+    CHECK(*rows[1].speedup == doctest::Approx(4.0));
+    const auto svg = compare::timeline_svg({serial, pool});
+    CHECK(contains(svg, "<svg"));
+    CHECK(contains(svg, "class=\"failed\""));
+    CHECK(contains(svg, "a=1&amp;b=&lt;2&gt;"));  // URLs are escaped
+    CHECK_FALSE(contains(svg, "b=<2>"));
+}
