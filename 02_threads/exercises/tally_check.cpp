@@ -1,0 +1,52 @@
+// The check for exercise 2.1: many threads, made-up results (no network), exact totals.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "tally.hpp"
+
+namespace {
+
+std::vector<tour::FetchResult> made_up(std::size_t count) {
+    std::vector<tour::FetchResult> results(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        results[i].url = "http://example.test/" + std::to_string(i);
+        results[i].bytes = 1000 + i % 7;
+        if (i % 10 == 3) results[i].error = "curl error 7: Connection refused";  // every 10th fails
+    }
+    return results;
+}
+
+exercise::Tally plain_loop(const std::vector<tour::FetchResult>& results) {
+    exercise::Tally t;
+    for (const auto& r : results) {
+        if (r.ok()) ++t.ok;
+        else ++t.failed;
+        t.bytes += r.bytes;
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("one thread: the same totals as a plain loop") {
+    const auto results = made_up(1000);
+    CHECK(exercise::tally_in_parallel(results, 1) == plain_loop(results));
+}
+
+TEST_CASE("four threads: still exactly the same totals, run after run") {
+    const auto results = made_up(20'000);
+    const exercise::Tally expected = plain_loop(results);
+    for (int run = 0; run < 3; ++run) {
+        CAPTURE(run);
+        const exercise::Tally got = exercise::tally_in_parallel(results, 4);
+        CHECK(got.ok == expected.ok);
+        CHECK(got.failed == expected.failed);
+        CHECK(got.bytes == expected.bytes);
+    }
+}
+
+TEST_CASE("more threads than results") {
+    const auto results = made_up(5);
+    CHECK(exercise::tally_in_parallel(results, 16) == plain_loop(results));
+}

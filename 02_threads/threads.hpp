@@ -1,0 +1,30 @@
+// Chapter 2: a pool of threads. Each thread fetches one URL at a time with its own session;
+// while one thread waits for the network, the others wait for theirs: the waits overlap.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/fetch.hpp"
+#include "common/report.hpp"
+
+namespace threads {
+
+// How one URL is fetched with a thread's own session. The program uses session.get(url);
+// tests pass a function that throws, to prove an exception stays inside its URL's result.
+using FetchFn = std::function<tour::FetchResult(tour::HttpSession& session, const std::string& url)>;
+
+// Download every URL with `workers` threads (0: one thread per URL; never more threads than
+// URLs). Returns one FetchResult per URL, in input order. Nothing a fetch does - fail, throw -
+// is thrown from here: it is recorded as that URL's error. If the operating system refuses to
+// start a thread, the threads already running finish their current request and the URLs no
+// thread took are reported as not fetched, with the reason. Throws std::invalid_argument for
+// workers < 0.
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            int workers, tour::Progress& progress);
+
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            int workers, tour::Progress& progress, const FetchFn& fetch);
+
+}  // namespace threads

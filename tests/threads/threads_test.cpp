@@ -1,0 +1,240 @@
+// Chapter 2's model against the simulator: every URL with exact bytes for any pool size, and -
+// from the server's side - exactly min(workers, URLs) requests in flight at the peak.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <sys/resource.h>
+
+#include "common/sites.hpp"
+#include "run_program.hpp"
+#include "simulator/site_model.hpp"
+#include "threads.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Every URL answered, in input order, with the simulator's exact bytes and content.
+void check_all_fetched(const std::vector<std::string>& urls, const std::vector<tour::FetchResult>& results,
+                       const sitesim::SiteParams& params) {
+    REQUIRE(results.size() == urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        CAPTURE(urls[i]);
+        CHECK(results[i].url == urls[i]);
+        REQUIRE_MESSAGE(results[i].ok(), results[i].error);
+        const std::string path = tour_test::path_of(urls[i]);
+        const auto spec = sitesim::page_spec(params, path);
+        CHECK(results[i].bytes == spec.bytes);
+        CHECK(results[i].body_hash == tour_test::expected_hash(path, spec.bytes));
+    }
+}
+
+std::set<int> workers_used(const std::vector<tour::FetchResult>& results) {
+    std::set<int> ids;
+    for (const auto& r : results) ids.insert(r.worker);
+    return ids;
+}
+
+}  // namespace
+
+// Each case holds every request open long enough (delay_ms) that all threads' first requests
+// overlap, even under ThreadSanitizer: the server then sees exactly min(workers, URLs) at once.
+TEST_CASE("every URL with exact bytes; the server sees min(workers, URLs) requests in flight") {
+    tour_test::ensure_curl_global();
+    tour::SiteSimulator sim(1, 4);
+    struct Case {
+        int workers;
+        int delay_ms;
+        std::size_t expected_peak;
+    };
+    for (const Case c : {Case{1, 0, 1}, Case{10, 100, 10}, Case{80, 400, 80}, Case{0, 400, 80}}) {
+        CAPTURE(c.workers);
+        std::vector<std::string> urls = sim.urls(80);
+        for (auto& url : urls) url += "?delay_ms=" + std::to_string(c.delay_ms);
+        sim.reset_stats();
+        tour::Progress progress(urls.size(), false);
+        const auto results = threads::download_all(urls, tour::FetchOptions{}, c.workers, progress);
+
+        check_all_fetched(urls, results, {1, 4});
+        CHECK(progress.done() == urls.size());
+        const auto stats = sim.stats();
+        CHECK(stats["requests"] == 80);
+        CHECK(stats["peak_in_flight"] == c.expected_peak);
+        // Each thread makes one connection and keeps it (its own session): no more, no fewer.
+        CHECK(workers_used(results).size() == c.expected_peak);
+        CHECK(stats["connections_accepted"] == c.expected_peak);
+    }
+}
+
+TEST_CASE("more workers than URLs: only as many threads as URLs") {
+    tour_test::ensure_curl_global();
+    tour::SiteSimulator sim(3, 4);
+    std::vector<std::string> urls = sim.urls(5);
+    for (auto& url : urls) url += "?delay_ms=200";
+    tour::Progress progress(urls.size(), false);
+    const auto results = threads::download_all(urls, tour::FetchOptions{}, 64, progress);
+    check_all_fetched(urls, results, {3, 4});
+    CHECK(sim.stats()["peak_in_flight"] == 5);
+    CHECK(workers_used(results).size() == 5);
+}
+
+TEST_CASE("an empty list is fine, and negative workers are a programming error") {
+    tour::Progress progress(0, false);
+    CHECK(threads::download_all({}, tour::FetchOptions{}, 10, progress).empty());
+    CHECK(threads::download_all({}, tour::FetchOptions{}, 0, progress).empty());
+    CHECK_THROWS_AS(threads::download_all({"http://127.0.0.1:1/"}, tour::FetchOptions{}, -1, progress),
+                    std::invalid_argument);
+}
+
+TEST_CASE("a failing URL on one thread does not disturb the others") {
+    tour_test::ensure_curl_global();
+    tour::SiteSimulator sim(2, 20);
+    std::vector<std::string> urls = sim.urls(24);
+    const std::map<std::size_t, std::string> faults = {
+        {1, "?fault=reset"},  {5, "?fault=truncate"},   {8, "?status=500"},
+        {13, "?fault=stall"}, {17, "?fault=garbage"},   {22, "?fault=slowbody"},
+    };
+    for (const auto& [i, query] : faults) urls[i] += query;
+    tour::FetchOptions options;
+    options.total_timeout = 1500ms;  // bounds the stall and the slow body
+    tour::Progress progress(urls.size(), false);
+    const auto results = threads::download_all(urls, options, 4, progress);
+
+    REQUIRE(results.size() == urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        CAPTURE(urls[i]);
+        CHECK(results[i].url == urls[i]);
+        if (faults.count(i) != 0) {
+            CHECK_FALSE(results[i].ok());
+            continue;
+        }
+        REQUIRE_MESSAGE(results[i].ok(), results[i].error);
+        const auto spec = sitesim::page_spec({2, 20}, sitesim::site_path(i));
+        CHECK(results[i].bytes == spec.bytes);
+        CHECK(results[i].body_hash == tour_test::expected_hash(sitesim::site_path(i), spec.bytes));
+    }
+    CHECK(results[8].http_status == 500);
+    CHECK(results[13].error.find("curl error 28") != std::string::npos);
+    CHECK(tour::exit_status(results) == 1);
+}
+
+TEST_CASE("an exception thrown inside a worker is reported for its URL, never std::terminate") {
+    tour_test::ensure_curl_global();
+    tour::SiteSimulator sim(4, 2);
+    const std::vector<std::string> urls = sim.urls(30);
+    const threads::FetchFn fetch = [&](tour::HttpSession& session, const std::string& url) {
+        if (url == urls[3] || url == urls[17]) throw std::runtime_error("boom at " + tour_test::path_of(url));
+        if (url == urls[21]) throw 42;  // not even a std::exception
+        return session.get(url);
+    };
+    for (const int workers : {1, 4, 0}) {
+        CAPTURE(workers);
+        tour::Progress progress(urls.size(), false);
+        const auto results = threads::download_all(urls, tour::FetchOptions{}, workers, progress, fetch);
+        REQUIRE(results.size() == urls.size());
+        CHECK(progress.done() == urls.size());
+        for (std::size_t i = 0; i < urls.size(); ++i) {
+            CAPTURE(i);
+            CHECK(results[i].url == urls[i]);
+            CHECK(results[i].end >= results[i].start);
+            if (i == 3 || i == 17) {
+                CHECK(results[i].error == "exception in worker: boom at /site/" + std::to_string(i));
+            } else if (i == 21) {
+                CHECK(results[i].error == "exception in worker (not a std::exception)");
+            } else {
+                CHECK_MESSAGE(results[i].ok(), results[i].error);
+                CHECK(results[i].bytes == sitesim::page_spec({4, 2}, sitesim::site_path(i)).bytes);
+            }
+        }
+    }
+}
+
+TEST_CASE("every fetch throwing: every URL reports it, the run still ends") {
+    tour_test::ensure_curl_global();
+    std::vector<std::string> urls(12, "http://127.0.0.1:1/never");
+    tour::Progress progress(urls.size(), false);
+    const auto results = threads::download_all(urls, tour::FetchOptions{}, 3, progress,
+                                               [](tour::HttpSession&, const std::string&) -> tour::FetchResult {
+                                                   throw std::logic_error("always");
+                                               });
+    REQUIRE(results.size() == urls.size());
+    for (const auto& r : results) CHECK(r.error == "exception in worker: always");
+}
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+namespace {
+
+long vm_size_kib() {
+    std::ifstream in("/proc/self/status");
+    for (std::string key; in >> key;) {
+        if (key == "VmSize:") {
+            long kib = 0;
+            in >> kib;
+            return kib;
+        }
+    }
+    return -1;
+}
+
+// Lowers this process's address-space limit for as long as it lives.
+class AddressSpaceLimit {
+public:
+    explicit AddressSpaceLimit(rlim_t bytes) {
+        REQUIRE(getrlimit(RLIMIT_AS, &saved_) == 0);
+        rlimit lowered = saved_;
+        lowered.rlim_cur = bytes;
+        REQUIRE(setrlimit(RLIMIT_AS, &lowered) == 0);
+    }
+    ~AddressSpaceLimit() { setrlimit(RLIMIT_AS, &saved_); }
+    AddressSpaceLimit(const AddressSpaceLimit&) = delete;
+    AddressSpaceLimit& operator=(const AddressSpaceLimit&) = delete;
+
+private:
+    rlimit saved_{};
+};
+
+}  // namespace
+
+// The OS refuses a thread when there is no address space left for its stack (8 MiB each by
+// default): with the limit only ~48 MiB above what the process uses, thread ~5 of 200 fails.
+// (Sanitizer builds reserve terabytes of shadow memory and cannot run under such a limit.)
+TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
+    tour_test::ensure_curl_global();
+    const std::vector<std::string> urls(200, "http://127.0.0.1:1/not-contacted");
+    std::atomic<int> fetched{0};
+    const threads::FetchFn fetch = [&](tour::HttpSession&, const std::string& url) {
+        std::this_thread::sleep_for(50ms);  // keep the started threads alive while others are created
+        ++fetched;
+        tour::FetchResult result;
+        result.url = url;
+        result.http_status = 200;
+        return result;
+    };
+    tour::Progress progress(urls.size(), false);
+    std::vector<tour::FetchResult> results;
+    {
+        const long kib = vm_size_kib();
+        REQUIRE(kib > 0);
+        AddressSpaceLimit limit(static_cast<rlim_t>(kib + 48 * 1024) * 1024);
+        results = threads::download_all(urls, tour::FetchOptions{}, 0, progress, fetch);
+    }
+    REQUIRE(results.size() == urls.size());
+    CHECK(progress.done() == urls.size());
+    std::size_t refused = 0;
+    for (const auto& r : results) {
+        if (r.ok()) continue;
+        CAPTURE(r.error);
+        CHECK(r.error.find("not fetched: could not start thread ") == 0);
+        ++refused;
+    }
+    CHECK(refused > 0);
+    CHECK(results.size() - refused == static_cast<std::size_t>(fetched.load()));  // the rest really ran
+}
+#endif
