@@ -1,0 +1,413 @@
+// sitesim: the tour's offline internet. An HTTP/1.1 server on ONE thread, written with Asio and
+// C++20 coroutines. Each connection is a coroutine that reads like blocking code, yet thousands
+// of them share the thread: every co_await hands it back to the event loop, which runs whichever
+// connection can make progress. That is chapter 4's model, seen from the server's side.
+//
+// Why one thread: it is the point of an event loop, and it keeps the statistics honest and
+// simple (plain integers: no two coroutines ever run at the same time, so nothing races).
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <sys/resource.h>
+
+#include <asio.hpp>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "simulator/request.hpp"
+#include "simulator/site_model.hpp"
+
+namespace {
+
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+constexpr auto use_awaitable = asio::use_awaitable;
+
+constexpr auto idle_timeout = 60s;       // an idle keep-alive connection is closed after this
+constexpr auto stall_limit = 120s;       // fault=stall holds the socket at most this long
+constexpr auto linger_limit = 2s;        // how long a closing connection may drain the client's bytes
+constexpr auto slowbody_interval = 100ms;
+constexpr std::size_t chunk_size = 16 * 1024;
+
+// What /__stats reports (see the DESIGN: tests read each client model's real concurrency here).
+struct Stats {
+    std::uint64_t requests = 0, faults = 0, connections_accepted = 0;
+    std::uint64_t in_flight = 0, peak_in_flight = 0, connections = 0, peak_connections = 0;
+
+    nlohmann::json to_json() const {
+        return {{"requests", requests},       {"in_flight", in_flight},
+                {"peak_in_flight", peak_in_flight}, {"connections", connections},
+                {"peak_connections", peak_connections}, {"connections_accepted", connections_accepted},
+                {"faults", faults}};
+    }
+    void reset() {  // peaks restart from what is happening now
+        requests = faults = connections_accepted = 0;
+        peak_in_flight = in_flight;
+        peak_connections = connections;
+    }
+};
+
+// Everything the coroutines share. main creates it before the io_context, so it outlives every
+// coroutine frame (the io_context destroys unfinished ones when it is destroyed).
+struct Server {
+    sitesim::SiteParams params;
+    std::size_t max_connections = 20000;
+    std::size_t open_sockets = 0;  // every socket, also observers polling /__stats
+    Stats stats;
+};
+
+// A request is in flight from its parsed head until its response is written or abandoned:
+// RAII counts it whichever way the coroutine leaves.
+class InFlight {
+public:
+    explicit InFlight(Stats& stats) : stats_(stats) {
+        stats_.peak_in_flight = std::max(stats_.peak_in_flight, ++stats_.in_flight);
+    }
+    ~InFlight() { --stats_.in_flight; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+private:
+    Stats& stats_;
+};
+
+// One accepted socket. Its session coroutine and its watchdog coroutine each hold a shared_ptr,
+// so it lives until both have finished; the socket is closed when the last one lets go.
+struct Connection {
+    Connection(tcp::socket s, Server& server) : socket(std::move(s)), watchdog(socket.get_executor()), server(server) {
+        ++server.open_sockets;
+    }
+    ~Connection() {
+        --server.open_sockets;
+        if (is_client) --server.stats.connections;
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // The watchdog closes the socket at `deadline`; a session moves it as it makes progress.
+    void expire_after(Clock::duration limit) {
+        deadline = Clock::now() + limit;
+        if (deadline < watchdog.expiry()) watchdog.cancel();  // wake it to re-arm earlier
+    }
+    // Counted in the stats from its first page request, not at accept: a test polling /__stats
+    // on its own connection must not disturb what it measures.
+    void count_as_client() {
+        if (is_client) return;
+        is_client = true;
+        Stats& s = server.stats;
+        ++s.connections_accepted;
+        s.peak_connections = std::max(s.peak_connections, ++s.connections);
+    }
+
+    tcp::socket socket;
+    asio::steady_timer watchdog;
+    Clock::time_point deadline = Clock::now() + idle_timeout;
+    Server& server;
+    bool is_client = false;
+    std::string received;  // bytes read but not parsed yet (a pipelined request may wait here)
+};
+
+// Errors come back as values (redirect_error) instead of exceptions: a client that goes away is
+// normal life for a server, not an exceptional event.
+asio::awaitable<bool> write(Connection& c, std::string_view data) {
+    std::error_code ec;
+    co_await asio::async_write(c.socket, asio::buffer(data), asio::redirect_error(use_awaitable, ec));
+    if (!ec) c.expire_after(idle_timeout);  // progress: the client is reading
+    co_return !ec;
+}
+
+asio::awaitable<void> pause(std::chrono::milliseconds delay) {
+    // A timer, not std::this_thread::sleep_for: sleeping would block the only thread, and with it
+    // every other connection. co_await on a timer lets the loop serve them meanwhile.
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    std::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
+std::string_view reason_phrase(int status) {
+    switch (status) {
+        case 200: return "OK";
+        case 302: return "Found";
+        case 400: return "Bad Request";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 502: return "Bad Gateway";
+        case 503: return "Service Unavailable";
+        default: return status < 400 ? "Other" : "Error";
+    }
+}
+
+std::string response_head(int status, std::string_view type, std::size_t length, bool keep_alive,
+                           std::string_view location = {}) {
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) + "\r\n";
+    head += "Server: sitesim\r\nContent-Type: " + std::string(type) + "\r\n";
+    head += "Content-Length: " + std::to_string(length) + "\r\n";
+    if (!location.empty()) head += "Location: " + std::string(location) + "\r\n";
+    head += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    return head;
+}
+
+// Sends body bytes [from, to) of `path` in chunks, generated as they go (pages are never stored).
+asio::awaitable<bool> write_body(Connection& c, std::string_view path, std::size_t from, std::size_t to) {
+    std::array<char, chunk_size> chunk;
+    for (std::size_t offset = from; offset < to;) {
+        const std::size_t n = std::min(chunk.size(), to - offset);
+        sitesim::fill_body(path, offset, std::span(chunk.data(), n));
+        if (!co_await write(c, std::string_view(chunk.data(), n))) co_return false;
+        offset += n;
+    }
+    co_return true;
+}
+
+// Reads until a whole request head has arrived. HeadStatus::incomplete here means the
+// connection ended first (the client closed, or the watchdog did).
+asio::awaitable<sitesim::HeadParse> read_request_head(Connection& c) {
+    std::array<char, 2048> chunk;  // small: thousands of idle connections each hold one
+    for (;;) {
+        auto parsed = sitesim::parse_request_head(c.received);
+        if (parsed.status == sitesim::HeadStatus::complete) c.received.erase(0, parsed.consumed);
+        if (parsed.status != sitesim::HeadStatus::incomplete) co_return parsed;
+        std::error_code ec;
+        const std::size_t n = co_await c.socket.async_read_some(asio::buffer(chunk), asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return sitesim::HeadParse{};
+        c.received.append(chunk.data(), n);
+    }
+}
+
+// Waits until the client closes its side (or the watchdog ends the wait), discarding its bytes.
+asio::awaitable<void> drain_until_closed(Connection& c) {
+    std::array<char, 1024> sink;
+    std::error_code ec;
+    while (!ec) co_await c.socket.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+}
+
+// An orderly close: send FIN, then read until the client's FIN. Closing with unread bytes in
+// the socket would make the kernel send a reset, which can destroy our last response (say, a
+// 431) before the client has read it.
+asio::awaitable<void> close_gracefully(Connection& c) {
+    std::error_code ec;
+    c.socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (!ec) {
+        c.expire_after(linger_limit);
+        co_await drain_until_closed(c);
+    }
+    c.socket.close(ec);
+}
+
+// Serves one page request, faults included. Returns whether the connection may serve another.
+asio::awaitable<bool> serve_page(Connection& c, const sitesim::RequestHead& head, const sitesim::PageRequest& page) {
+    using sitesim::Fault;
+    Stats& stats = c.server.stats;
+    c.count_as_client();
+    ++stats.requests;
+    if (page.fault != Fault::none) ++stats.faults;
+    InFlight in_flight(stats);
+
+    c.expire_after(page.delay + idle_timeout);
+    co_await pause(page.delay);  // the site's latency
+
+    const bool send_body = head.method != "HEAD";
+    const auto headers = response_head(page.status, "text/plain", page.bytes, head.keep_alive);
+    std::error_code ec;
+    switch (page.fault) {
+        case Fault::reset:  // SO_LINGER {on, 0 s}: close() sends RST instead of FIN
+            c.socket.set_option(asio::socket_base::linger(true, 0), ec);
+            c.socket.close(ec);
+            co_return false;
+        case Fault::stall:  // never answer; hold the socket until the client gives up
+            c.expire_after(stall_limit);
+            co_await drain_until_closed(c);
+            co_return false;
+        case Fault::garbage:
+            co_await write(c, "\x01\x02 this is not HTTP \xff\xfe at all: no status line, no headers, "
+                              "just bytes that no HTTP client can parse.\r\n");
+            co_return false;
+        case Fault::redirect: {
+            const auto redirect = response_head(302, "text/plain", 0, head.keep_alive, page.location);
+            co_return co_await write(c, redirect) && head.keep_alive;
+        }
+        case Fault::truncate:  // promise the whole body, deliver half, hang up
+            if (co_await write(c, headers) && send_body) co_await write_body(c, page.path, 0, page.bytes / 2);
+            co_return false;
+        case Fault::slowbody:  // the whole body, one byte every 100 ms
+            if (!co_await write(c, headers)) co_return false;
+            for (std::size_t i = 0; send_body && i < page.bytes; ++i) {
+                co_await pause(slowbody_interval);
+                const char byte = sitesim::body_byte(page.path, i);
+                if (!co_await write(c, std::string_view(&byte, 1))) co_return false;
+            }
+            co_return head.keep_alive;
+        case Fault::none:
+            break;
+    }
+    if (!co_await write(c, headers)) co_return false;
+    if (send_body && !co_await write_body(c, page.path, 0, page.bytes)) co_return false;
+    co_return head.keep_alive;
+}
+
+// Answers one request. Returns whether the connection may serve another.
+asio::awaitable<bool> respond(Connection& c, const sitesim::RequestHead& head) {
+    const bool send_body = head.method != "HEAD";
+    const auto path = std::string_view(head.target).substr(0, head.target.find('?'));
+    if (path == "/__stats" || path == "/__reset") {  // observers: not counted as requests
+        if (path == "/__reset") c.server.stats.reset();
+        const auto body = (path == "/__reset" ? nlohmann::json{{"reset", true}} : c.server.stats.to_json()).dump();
+        const auto response = response_head(200, "application/json", body.size(), head.keep_alive) + (send_body ? body : "");
+        co_return co_await write(c, response) && head.keep_alive;
+    }
+    const auto parsed = sitesim::parse_page_request(c.server.params, head.target);
+    if (!parsed.error.empty()) {  // a bad override: the connection itself is fine
+        const auto body = parsed.error + "\n";
+        const auto response = response_head(400, "text/plain", body.size(), head.keep_alive) + (send_body ? body : "");
+        co_return co_await write(c, response) && head.keep_alive;
+    }
+    co_return co_await serve_page(c, head, parsed.page);
+}
+
+// One connection: requests one after another (HTTP/1.1 keep-alive) until either side ends it.
+asio::awaitable<void> session(std::shared_ptr<Connection> c) {
+    for (bool keep_alive = true; keep_alive;) {
+        c->expire_after(idle_timeout);
+        const auto parsed = co_await read_request_head(*c);
+        if (parsed.status == sitesim::HeadStatus::incomplete) break;  // the connection ended
+        if (parsed.status != sitesim::HeadStatus::complete) {
+            const bool too_large = parsed.status == sitesim::HeadStatus::too_large;
+            const auto body = parsed.error + "\n";
+            const auto response = response_head(too_large ? 431 : 400, "text/plain", body.size(), false) + body;
+            co_await write(*c, response);
+            break;
+        }
+        keep_alive = co_await respond(*c, parsed.head);
+    }
+    co_await close_gracefully(*c);
+    c->watchdog.cancel();  // let the watchdog see the closed socket and finish
+}
+
+// Closes the socket once its deadline has passed; the session's pending read or write then
+// fails and the session ends. The session moves the deadline on whenever it makes progress.
+asio::awaitable<void> watchdog(std::shared_ptr<Connection> c) {
+    while (c->socket.is_open()) {
+        c->watchdog.expires_at(c->deadline);
+        std::error_code ec;
+        co_await c->watchdog.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (Clock::now() >= c->deadline) c->socket.close(ec);
+    }
+}
+
+// co_spawn's completion handler for connections: a bug in one connection is reported, loudly,
+// and the server goes on (asio::detached would swallow the exception silently).
+void log_exception(std::exception_ptr error) {
+    if (!error) return;
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        std::cerr << "sitesim: a connection failed: " << e.what() << '\n';
+    }
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Server& server) {
+    const auto executor = co_await asio::this_coro::executor;
+    while (acceptor.is_open()) {
+        if (server.open_sockets >= server.max_connections) {  // full: leave clients in the backlog
+            co_await pause(10ms);
+            continue;
+        }
+        std::error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+        if (ec == asio::error::operation_aborted) break;  // shutting down
+        if (ec) {  // e.g. EMFILE: out of descriptors. Wait for some to be freed instead of spinning.
+            std::cerr << "sitesim: accept failed: " << ec.message() << '\n';
+            co_await pause(100ms);
+            continue;
+        }
+        auto connection = std::make_shared<Connection>(std::move(socket), server);
+        asio::co_spawn(executor, session(connection), log_exception);
+        asio::co_spawn(executor, watchdog(connection), log_exception);
+    }
+}
+
+// Thousands of concurrent connections need thousands of descriptors: take all we may.
+void raise_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+std::string url_host(const asio::ip::address& address) {
+    return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::uint16_t port = 0;
+    std::string bind_address = "127.0.0.1";
+    Server server;  // before the io_context: it must outlive every coroutine (see Server)
+
+    CLI::App app{"sitesim: the tour's offline internet, an HTTP/1.1 server with simulated latency and faults"};
+    app.add_option("--port", port, "TCP port (0: let the kernel pick a free one)")->capture_default_str();
+    app.add_option("--bind", bind_address, "address to listen on")->capture_default_str();
+    app.add_option("--seed", server.params.seed, "seed of the site model")->capture_default_str();
+    app.add_option("--latency-ms", server.params.mean_latency_ms, "mean page latency in ms")
+        ->check(CLI::Range(0, 3'600'000))->capture_default_str();
+    app.add_option("--max-connections", server.max_connections, "open connections at most")
+        ->check(CLI::PositiveNumber)->capture_default_str();
+    app.set_version_flag("--version", std::string("sitesim ") + SITESIM_VERSION);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int status = app.exit(e);  // prints help, the version, or the error
+        return status == 0 ? 0 : 2;
+    }
+
+    std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error code on write, not death
+    raise_file_limit();
+
+    asio::io_context io(1);  // one thread runs the loop
+    tcp::acceptor acceptor(io);
+    std::error_code ec;
+    const auto address = asio::ip::make_address(bind_address, ec);
+    const tcp::endpoint endpoint(address, port);
+    if (!ec) acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        std::cerr << "sitesim: cannot listen on " << bind_address << ":" << port << ": " << ec.message() << '\n';
+        return 2;
+    }
+    // The one line on stdout: whoever started us reads the port from it.
+    const auto local = acceptor.local_endpoint();
+    std::cout << "sitesim listening on http://" << url_host(local.address()) << ":" << local.port() << "/ (seed "
+              << server.params.seed << ", mean latency " << server.params.mean_latency_ms << " ms)" << std::endl;
+
+    // SIGTERM/SIGINT arrive as ordinary completions on the loop: stop accepting, stop the loop.
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const std::error_code&, int) {
+        acceptor.close();
+        io.stop();
+    });
+    // The accept loop must not fail; if it does, rethrow out of io.run() and exit non-zero.
+    asio::co_spawn(io, accept_loop(acceptor, server), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    try {
+        io.run();
+    } catch (const std::exception& e) {
+        std::cerr << "sitesim: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}
