@@ -1,0 +1,19 @@
+// The check for exercise 4.2: the server counts the requests in flight. A coroutine program
+// with a blocking call inside still gets every page, but one at a time.
+#include <doctest/doctest.h>
+
+#include "blocking.hpp"
+#include "common/sites.hpp"
+
+TEST_CASE("20 URLs: all fetched, and all 20 in flight at the server at once") {
+    static tour::CurlGlobal curl;
+    tour::SiteSimulator::Config config;
+    config.seed = 3;
+    config.latency_ms = 40;
+    tour::SiteSimulator sim(config);
+    const auto urls = sim.urls(20);
+    const auto results = exercise::fetch_all(urls, tour::FetchOptions{});
+    REQUIRE(results.size() == 20);
+    for (const auto& r : results) CHECK_MESSAGE(r.ok(), r.url << ": " << r.error);
+    CHECK(sim.stats()["peak_in_flight"] == 20);  // 1 while the loop is blocked
+}

@@ -1,0 +1,68 @@
+// The check for exercise 4.3: first without a network (timers stand in for requests), then
+// against the simulator, which counts the requests in flight.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "common/async_fetch.hpp"
+#include "common/sites.hpp"
+#include "in_flight_limit.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+asio::awaitable<void> hold_a_while(exercise::InFlightLimit& limit, std::size_t& most, int& finished) {
+    co_await limit.acquire();
+    most = std::max(most, limit.held());
+    asio::steady_timer work(co_await asio::this_coro::executor, 5ms);  // stands in for a request
+    co_await work.async_wait(asio::use_awaitable);
+    limit.release();
+    ++finished;
+}
+
+asio::awaitable<void> fetch_limited(exercise::InFlightLimit& limit, tour::AsyncHttpClient& client, std::string url,
+                                    tour::FetchResult& out) {
+    co_await limit.acquire();
+    out = co_await client.async_get(std::move(url));
+    limit.release();
+}
+
+}  // namespace
+
+TEST_CASE("never more than `limit` holders, and every coroutine gets its turn") {
+    asio::io_context io(1);
+    exercise::InFlightLimit limit(io.get_executor(), 4);
+    std::size_t most = 0;
+    int finished = 0;
+    for (int i = 0; i < 20; ++i) {
+        asio::co_spawn(io, hold_a_while(limit, most, finished), [](std::exception_ptr e) { REQUIRE_FALSE(e); });
+    }
+    io.run();
+    CHECK(finished == 20);
+    CHECK(most == 4);
+    CHECK(limit.held() == 0);
+}
+
+TEST_CASE("a coroutine per URL, at most 5 requests in flight at the server") {
+    static tour::CurlGlobal curl;
+    tour::SiteSimulator::Config config;
+    config.latency_ms = 10;
+    tour::SiteSimulator sim(config);
+    const auto urls = sim.urls(30);
+    asio::io_context io(1);
+    tour::AsyncHttpClient client(io, tour::FetchOptions{});
+    exercise::InFlightLimit limit(io.get_executor(), 5);
+    std::vector<tour::FetchResult> results(urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        asio::co_spawn(io, fetch_limited(limit, client, urls[i], results[i]), [](std::exception_ptr e) { REQUIRE_FALSE(e); });
+    }
+    io.run();
+    for (const auto& r : results) CHECK_MESSAGE(r.ok(), r.url << ": " << r.error);
+    CHECK(sim.stats()["peak_in_flight"] == 5);
+}
