@@ -330,6 +330,11 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Server& server) {
             co_await pause(100ms);
             continue;
         }
+        // A response goes out as several writes (head, then body chunks). With Nagle's algorithm
+        // on, a small write waits for the ACK of the previous one, and the client delays that ACK
+        // (by up to 40 ms) hoping to piggy-back it: every keep-alive request after the first
+        // would pay ~40 ms. Web servers turn Nagle off; so do we.
+        socket.set_option(tcp::no_delay(true), ec);
         auto connection = std::make_shared<Connection>(std::move(socket), server);
         asio::co_spawn(executor, session(connection), log_exception);
         asio::co_spawn(executor, watchdog(connection), log_exception);
