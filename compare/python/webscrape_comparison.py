@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""The Python demo's four download models, run against the tour's simulator.
+
+This is the classic comparison (serial with requests.Session, ThreadPoolExecutor with a
+thread-local session, multiprocessing.Pool, asyncio with aiohttp) aimed at the same
+sitesim pages the C++ programs fetch, so both languages can be measured on one machine.
+
+    apt-get install python3-requests python3-aiohttp     # Debian's packages
+    /usr/bin/python3 compare/python/webscrape_comparison.py --sitesim build/simulator/sitesim
+
+It starts sitesim on a free loopback port, builds the same URL list as the C++ programs
+(/site/0 ... /site/N-1, same seed and mean latency), prints the demo's lines for each model
+and checks that every page arrived with the simulator's byte count. Exit status 1 if any
+fetch failed, 2 for bad usage.
+"""
+import argparse
+import asyncio
+import concurrent.futures
+import multiprocessing
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+try:
+    import aiohttp
+    import requests
+except ImportError as missing:  # pragma: no cover - depends on the machine
+    sys.exit(f"{missing.name} is missing: apt-get install python3-requests python3-aiohttp")
+
+# ---- serial -------------------------------------------------------------------------------
+
+def download_site_serial(url, session):
+    with session.get(url) as response:
+        return len(response.content)
+
+
+def download_all_serial(sites):
+    with requests.Session() as session:
+        return [download_site_serial(url, session) for url in sites]
+
+# ---- threads: a session per thread, as in the demo -------------------------------------------
+
+thread_local = threading.local()
+
+
+def get_session():
+    if not hasattr(thread_local, "session"):
+        thread_local.session = requests.Session()
+    return thread_local.session
+
+
+def download_site_threads(url):
+    with get_session().get(url) as response:
+        return len(response.content)
+
+
+def download_all_threads(sites, workers):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
+        return list(executor.map(download_site_threads, sites))
+
+# ---- processes: a session per process -------------------------------------------------------
+
+process_session = None
+
+
+def set_global_session():
+    global process_session
+    if not process_session:
+        process_session = requests.Session()
+
+
+def download_site_processes(url):
+    with process_session.get(url) as response:
+        return len(response.content)
+
+
+def download_all_processes(sites, workers):
+    with multiprocessing.Pool(processes=workers, initializer=set_global_session) as pool:
+        return pool.map(download_site_processes, sites)
+
+# ---- asyncio ---------------------------------------------------------------------------------
+
+async def download_site_async(session, url):
+    async with session.get(url) as response:
+        return len(await response.read())
+
+
+async def download_all_async(sites):
+    # No limit on connections per host, like the C++ event loop's default (aiohttp's default
+    # connector would allow only 100 at once).
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        tasks = [asyncio.ensure_future(download_site_async(session, url)) for url in sites]
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+# ---- the comparison --------------------------------------------------------------------------
+
+def start_sitesim(path, seed, latency_ms):
+    process = subprocess.Popen([path, "--port", "0", "--seed", str(seed), "--latency-ms", str(latency_ms)],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    if not match:
+        process.kill()
+        sys.exit(f"sitesim did not start: {line!r}")
+    return process, int(match.group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sitesim", required=True, help="path of the sitesim executable")
+    parser.add_argument("--sites", type=int, default=80)
+    parser.add_argument("--latency-ms", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=10, help="ThreadPoolExecutor max_workers (demo: 10)")
+    parser.add_argument("--processes", type=int, default=None, help="Pool size (default: cores)")
+    parser.add_argument("--only", default="serial,threads,processes,asyncio")
+    args = parser.parse_args()
+    if args.sites < 1 or args.threads < 1 or (args.processes is not None and args.processes < 1):
+        parser.error("--sites, --threads and --processes must be at least 1")
+
+    simulator, port = start_sitesim(args.sitesim, args.seed, args.latency_ms)
+    failures = 0
+    try:
+        sites = [f"http://127.0.0.1:{port}/site/{i}" for i in range(args.sites)]
+        # The expected sizes come from a reference fetch, checked against Content-Length by requests.
+        models = {
+            "serial": ("Serial", lambda: download_all_serial(sites)),
+            "threads": ("Threads", lambda: download_all_threads(sites, args.threads)),
+            "processes": ("Processes", lambda: download_all_processes(sites, args.processes)),
+            "asyncio": ("Asyncio", lambda: asyncio.run(download_all_async(sites))),
+        }
+        reference = None
+        for key in args.only.split(","):
+            if key not in models:
+                parser.error(f"unknown model {key!r}")
+            label, run = models[key]
+            print(f"Starting {label} download of {len(sites)} sites...", flush=True)
+            start = time.perf_counter()
+            sizes = run()
+            duration = time.perf_counter() - start
+            print(f"{label} download of {len(sites)} sites - Duration: {duration:.2f} seconds", flush=True)
+            errors = [s for s in sizes if isinstance(s, BaseException)]
+            total = sum(s for s in sizes if not isinstance(s, BaseException))
+            if reference is None and not errors:
+                reference = sizes
+            if errors or sizes != reference:
+                failures += 1
+                print(f"{label}: {len(errors)} errors; sizes match the first model: {sizes == reference}", file=sys.stderr)
+            print(f"{len(sizes) - len(errors)} ok, {len(errors)} failed, {total:,} bytes", flush=True)
+    finally:
+        simulator.send_signal(signal.SIGTERM)
+        simulator.wait(timeout=10)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
