@@ -1,0 +1,35 @@
+// The check for exercise 5.2: the same primes whatever the chunk size, and exactly
+// ceil(size / chunk) claims.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "chunks.hpp"
+
+namespace {
+std::size_t claims_expected(const cpu::Task& range, std::uint64_t chunk) {
+    return static_cast<std::size_t>((range.size() + chunk - 1) / chunk);
+}
+}  // namespace
+
+TEST_CASE("chunk size 1 is the one-number-per-claim version") {
+    const cpu::Task range{0, 100};
+    const auto got = exercise::count_chunked(range, 2, 1);
+    CHECK(got.total.primes == 25);
+    CHECK(got.total == cpu::count_primes(range));
+    CHECK(got.claims == 100);
+}
+
+TEST_CASE("bigger chunks: the same primes, far fewer claims") {
+    const cpu::Task range{1'000'000, 1'010'000};
+    const cpu::TaskResult expected = cpu::sieve_reference(std::vector<cpu::Task>{range})[0];
+    for (std::uint64_t chunk : {7ULL, 1'000ULL, 4'096ULL, 10'000ULL, 1'000'000ULL}) {
+        for (int threads : {1, 3}) {
+            CAPTURE(chunk);
+            CAPTURE(threads);
+            const auto got = exercise::count_chunked(range, threads, chunk);
+            CHECK(got.total == expected);
+            CHECK(got.claims == claims_expected(range, chunk));
+        }
+    }
+}
