@@ -269,6 +269,10 @@ int run_program(int argc, const char* const* argv, std::ostream& out, std::ostre
         err << "Run '" << program_name << " --help' for the options.\n";
         return 2;
     }
+    if (o.model == "par" && !par_available()) {
+        err << "--model par: std::execution::par is not in this build; install libtbb-dev and re-run cmake.\n";
+        return 2;
+    }
     if (o.scaling) return run_scaling(o, out, err);
     if (o.false_sharing) return run_false_sharing(o, out);
 
@@ -288,10 +292,6 @@ int run_program(int argc, const char* const* argv, std::ostream& out, std::ostre
     for (const Model& model : all_models(o)) {
         if (o.model != "all" && o.model != model.key) continue;
         if (model.key == "par" && !par_available()) {
-            if (o.model == "par") {
-                err << "std::execution::par is not in this build: install libtbb-dev and re-run cmake.\n";
-                return 2;
-            }
             out << "(Parallel algorithm, std::execution::par: not in this build; install libtbb-dev and re-run cmake)\n";
             continue;
         }

@@ -1,7 +1,7 @@
 // The Python demo's CPU-bound job, `sum(i * i for i in range(number))` for 20 numbers from
 // 5,000,000, written the obvious way in C++. Why chapter 5 counts primes instead:
 //
-//   ./build/05_cpu_bound/05_sum_of_squares       # g++ 12 -O2: a real loop, ~0.04 s for all 20
+//   ./build/05_cpu_bound/05_sum_of_squares       # g++ 12 -O2: a real loop, ~0.03 s for all 20
 //   clang++ -O2 -std=c++20 05_cpu_bound/sum_of_squares.cpp -o /tmp/sos && /tmp/sos
 //                                                # clang: 0.000000 s, the loop became a formula
 //

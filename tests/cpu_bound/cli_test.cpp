@@ -76,6 +76,7 @@ TEST_CASE("--model par runs when the build has TBB, and is refused with exit 2 w
     const auto run = run_program(program, {"--model", "par", "--tasks", "3", "--size", "300"});
     if (run.exit_code == 2) {
         CHECK(contains(run.err, "libtbb-dev"));
+        CHECK(run.out.empty());
     } else {
         CHECK(run.exit_code == 0);
         CHECK(contains(run.out, "Parallel algorithm computation of 3 tasks - Duration: "));
