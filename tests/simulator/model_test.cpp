@@ -39,7 +39,7 @@ TEST_CASE("page_spec is deterministic and stays in its ranges") {
     CHECK(*latencies.rbegin() > 210);
 }
 
-TEST_CASE("the seed changes the world; mean latency 0 means no latency") {
+TEST_CASE("the seed changes the world, mean latency 0 means no latency") {
     int differ = 0;
     for (std::size_t i = 0; i < 50; ++i) {
         const auto path = sitesim::site_path(i);

@@ -88,7 +88,7 @@ TEST_CASE("SIGINT stops it cleanly even with requests in flight and idle connect
     CHECK(exited_with(sim.stop(SIGINT), 0));
 }
 
-TEST_CASE("pages arrive whole: size and content follow the model; keep-alive uses one connection") {
+TEST_CASE("pages arrive whole: size and content follow the model, keep-alive uses one connection") {
     Sitesim sim({"--latency-ms", "5", "--seed", "3"});
     REQUIRE(sim.port() != 0);
     Connection c(sim.port());
@@ -137,7 +137,7 @@ TEST_CASE("pipelined requests and Connection: close") {
     CHECK(eof);  // the server closed after the response
 }
 
-TEST_CASE("query overrides: bytes, status, delay_ms; bad ones get 400") {
+TEST_CASE("query overrides: bytes, status, delay_ms, bad ones get 400") {
     Sitesim sim({"--latency-ms", "5"});
     REQUIRE(sim.port() != 0);
     Connection c(sim.port());
@@ -263,7 +263,7 @@ TEST_CASE("fault requests are counted") {
     CHECK(s["connections_accepted"] == 3);
 }
 
-TEST_CASE("/__stats sees real concurrency: K concurrent connections peak at K; /__reset starts over") {
+TEST_CASE("/__stats sees real concurrency: K concurrent connections peak at K, /__reset starts over") {
     Sitesim sim;
     REQUIRE(sim.port() != 0);
     get(sim.port(), "/site/0");
