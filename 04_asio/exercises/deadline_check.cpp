@@ -1,6 +1,8 @@
 // The check for exercise 4.1, against the simulator.
 #include <doctest/doctest.h>
 
+#include <string>  // before Asio (see tests/asio/raw_http_test.cpp)
+
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 

@@ -2,6 +2,12 @@
 // keep-alive connection, chunked bodies from a scripted server, truncation detected.
 #include <doctest/doctest.h>
 
+// A standard header before the first Asio header: Asio 1.22 decides how to allocate (aligned_alloc
+// or operator new) from a libstdc++ macro, and a file that includes Asio first would decide
+// differently from the others: an ODR violation ASan reports as alloc-dealloc-mismatch.
+#include <string>
+#include <vector>
+
 #include <asio/ip/tcp.hpp>
 #include <asio/read_until.hpp>
 #include <asio/write.hpp>
