@@ -1,0 +1,361 @@
+// Chapter 3: the process-pool model.
+//
+// The Python demo's version:
+//
+//     session = None
+//
+//     def set_global_session():
+//         global session
+//         if not session:
+//             session = requests.Session()
+//
+//     def download_site(url):
+//         with session.get(url) as response:
+//             name = multiprocessing.current_process().name
+//             print(f"{name}:Read {len(response.content)} from {url}")
+//
+//     def download_all_sites(sites):
+//         with multiprocessing.Pool(initializer=set_global_session) as pool:
+//             pool.map(download_site, sites)
+//
+// Pool() starts one process per core, runs the initializer in each (a session per process),
+// sends the URLs to the workers through a pipe, and sends the results back through another.
+// Below, the same steps in the open: fork(), a pipe each way per worker, poll(), waitpid().
+#include "processes.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace processes {
+namespace {
+
+// What a worker sends back for one URL. Plain bytes: no std::string, no pointer, because a
+// pointer means nothing in another process. The parent rebuilds the FetchResult from it.
+struct Record {
+    std::uint32_t index;        // which URL (the parent's numbering)
+    std::int32_t http_status;
+    std::uint64_t bytes;
+    std::uint64_t body_hash;
+    std::int64_t start_ns;      // steady_clock is CLOCK_MONOTONIC: one clock for the whole
+    std::int64_t end_ns;        // machine, so a child's time points mean the same in the parent
+    char error[400];            // the error text, cut to fit, always NUL-terminated
+};
+// A write of at most PIPE_BUF bytes to a pipe is atomic: the record arrives whole or not at all.
+static_assert(sizeof(Record) <= PIPE_BUF);
+static_assert(std::is_trivially_copyable_v<Record>);
+
+// A file descriptor that is closed exactly once, whatever path we leave by.
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Fd& operator=(Fd&& other) noexcept {
+        if (this != &other) {
+            close();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    ~Fd() { close(); }
+    int get() const { return fd_; }
+    explicit operator bool() const { return fd_ >= 0; }
+    void close() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_;
+};
+
+// read()/write() may transfer less than asked, or be interrupted by a signal: loop.
+// read_all returns false at end of file (the other side closed its end, or died).
+bool read_all(int fd, void* data, std::size_t size) {
+    auto* p = static_cast<char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::read(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool write_all(int fd, const void* data, std::size_t size) {
+    const auto* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;  // EPIPE: the reader is gone (SIGPIPE is ignored)
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+std::pair<Fd, Fd> make_pipe() {  // {read end, write end}
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+    return {Fd(fds[0]), Fd(fds[1])};
+}
+
+std::size_t thread_count() {
+    std::size_t n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+        (void)entry;
+        ++n;
+    }
+    return n;
+}
+
+// "exited with status 3", "killed by SIGKILL": what waitpid said about a child.
+std::string describe(int status) {
+    if (WIFSIGNALED(status)) {
+        const char* abbrev = ::sigabbrev_np(WTERMSIG(status));
+        return abbrev ? std::string("killed by SIG") + abbrev : "killed by signal " + std::to_string(WTERMSIG(status));
+    }
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    return "ended with wait status " + std::to_string(status);
+}
+
+// Wait for one child (it has closed its pipe, so it is exiting or has exited) and remove it
+// from the process table. Until a parent does this, a dead child stays a zombie.
+int reap(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return 0;  // ECHILD: someone else reaped it; nothing to report
+    }
+    return status;
+}
+
+// [docs:worker_main]
+// The whole life of a worker process, after fork(). It never returns: a child that returned
+// from here would carry on running the PARENT's code (the rest of download_all, then main's
+// report, then a second copy of every destructor). So every exception stops here, and the
+// process ends with _exit(), which skips atexit handlers and static destructors and does not
+// flush the stdio buffers the child inherited (with exit(), they would be written twice).
+[[noreturn]] void worker_main(int id, int tasks, int results, const std::vector<std::string>& urls,
+                              const tour::FetchOptions& options, const CrashSwitch& crash) {
+    int status = 0;
+    try {
+        // The worker's own libcurl handle, created after fork(), like Pool's initializer. A
+        // handle made before fork would be copied into every child along with its open
+        // connection: two processes talking on one TCP socket.
+        tour::HttpSession session(options);
+        int fetched = 0;
+        std::uint32_t index = 0;
+        while (read_all(tasks, &index, sizeof index)) {  // end of file: no more work
+            const tour::FetchResult result = session.get(urls.at(index));
+            if (crash.worker == id && fetched == crash.after_fetches) {  // test-only
+                if (crash.exit_status != 0) ::_exit(crash.exit_status);
+                ::kill(::getpid(), SIGKILL);
+            }
+            ++fetched;
+            Record record{};
+            record.index = index;
+            record.http_status = static_cast<std::int32_t>(result.http_status);
+            record.bytes = result.bytes;
+            record.body_hash = result.body_hash;
+            record.start_ns = result.start.time_since_epoch().count();
+            record.end_ns = result.end.time_since_epoch().count();
+            result.error.copy(record.error, sizeof record.error - 1);
+            if (!write_all(results, &record, sizeof record)) {
+                status = 1;  // the parent is gone: nobody to work for
+                break;
+            }
+        }
+    } catch (...) {
+        status = 2;  // e.g. curl_easy_init failed: the parent reports the URL this worker held
+    }
+    ::_exit(status);
+}
+// [/docs:worker_main]
+
+// The parent's view of one worker.
+struct Worker {
+    pid_t pid = -1;                        // -1 once reaped
+    Fd tasks;                              // write end: indices of URLs to fetch
+    Fd results;                            // read end: one Record per URL; EOF when the worker ends
+    std::optional<std::uint32_t> holding;  // the URL it was dealt and has not answered yet
+
+    Worker() = default;
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+    // Normally the parent has reaped the worker long before. Only if something throws while
+    // workers run (fork or poll failing) does this stop and reap it: never a zombie or orphan.
+    ~Worker() {
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            reap(pid);
+        }
+    }
+};
+}  // namespace
+
+CrashSwitch CrashSwitch::parse(std::string_view text) {
+    auto fail = [&]() -> void {
+        throw std::invalid_argument("expected k:j or k:j:exit (k, j >= 0), got '" + std::string(text) + "'");
+    };
+    auto number = [&](std::string_view part) {
+        int value = -1;
+        const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+        if (ec != std::errc{} || end != part.data() + part.size() || value < 0) fail();
+        return value;
+    };
+    const auto first = text.find(':');
+    if (first == std::string_view::npos) fail();
+    const auto second = text.find(':', first + 1);
+    CrashSwitch crash;
+    crash.worker = number(text.substr(0, first));
+    crash.after_fetches = number(text.substr(first + 1, second == std::string_view::npos ? text.npos : second - first - 1));
+    if (second != std::string_view::npos) {
+        if (text.substr(second + 1) != "exit") fail();
+        crash.exit_status = 3;
+    }
+    return crash;
+}
+
+int default_workers() {
+    const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+// [docs:download_all]
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            int workers, tour::Progress& progress, const CrashSwitch& crash) {
+    if (workers < 1) throw std::invalid_argument("workers must be at least 1");
+    // fork() copies only the calling thread. A lock another thread held at that moment (in
+    // malloc, in stdio, in libcurl) stays locked in the child for ever. Fork single-threaded.
+    if (const std::size_t n = thread_count(); n != 1) {
+        throw std::logic_error("processes::download_all: fork needs a single-threaded process, this one has " +
+                               std::to_string(n) + " threads");
+    }
+    std::vector<tour::FetchResult> results(urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) results[i].url = urls[i];
+
+    // Nothing here is shared memory: after fork() each process has its own copy of every
+    // variable, and a child's writes never reach the parent. Everything a worker tells the
+    // parent travels through its `results` pipe; everything the parent tells a worker
+    // through its `tasks` pipe. Only the parent touches `results`, `next` and `progress`.
+    //
+    // `next`: the first URL not yet dealt. The parent deals one URL at a time to a worker that
+    //    is free, so fast workers get more: the load balances itself, as with pool.map. And
+    //    the parent always knows which URL each worker holds, so a worker that dies costs
+    //    exactly that URL, reported by name (see `holding`).
+    std::size_t next = 0;
+    auto deal = [&](Worker& w) {
+        if (next < urls.size()) {
+            const auto index = static_cast<std::uint32_t>(next++);
+            w.holding = index;
+            // If the worker died a moment ago this write fails (EPIPE); `holding` is then
+            // reported as lost when its EOF arrives below.
+            write_all(w.tasks.get(), &index, sizeof index);
+        } else {
+            w.tasks.close();  // EOF on its `tasks` pipe: the worker finishes and _exit()s
+        }
+    };
+
+    // A child inherits a copy of every unwritten stdio buffer: leave none to inherit.
+    std::cout.flush();
+    std::fflush(nullptr);
+    const std::size_t count = std::min(urls.size(), static_cast<std::size_t>(workers));
+    std::vector<Worker> pool(count);
+    for (std::size_t id = 0; id < count; ++id) {
+        auto [task_read, task_write] = make_pipe();
+        auto [result_read, result_write] = make_pipe();
+        const pid_t pid = ::fork();
+        if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");  // ~Worker reaps the rest
+        if (pid == 0) {
+            // The child inherited a copy of every open descriptor, including the parent's ends
+            // of the earlier workers' pipes. Close them: a sibling holding a copy of worker 0's
+            // `tasks` write end would keep worker 0 from ever seeing EOF.
+            for (Worker& earlier : pool) {
+                earlier.tasks.close();
+                earlier.results.close();
+            }
+            task_write.close();
+            result_read.close();
+            worker_main(static_cast<int>(id), task_read.get(), result_write.get(), urls, options, crash);
+        }
+        pool[id].pid = pid;
+        pool[id].tasks = std::move(task_write);
+        pool[id].results = std::move(result_read);
+        deal(pool[id]);  // its first URL waits in the pipe until the worker reads it
+    }  // the child's ends (task_read, result_write) close here, in the parent
+
+    // Wait for whatever comes first from any worker: a result, or the end of a worker.
+    std::string deaths;  // "worker 1 killed by SIGKILL; ...", for URLs nobody was left to take
+    for (std::size_t alive = count; alive > 0;) {
+        std::vector<pollfd> fds;
+        for (const Worker& w : pool) fds.push_back({w.results.get(), POLLIN, 0});  // -1: ignored
+        if (::poll(fds.data(), fds.size(), -1) < 0) {
+            if (errno == EINTR) continue;
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+        for (std::size_t id = 0; id < count; ++id) {
+            if (fds[id].fd < 0 || fds[id].revents == 0) continue;
+            Worker& w = pool[id];
+            Record record;
+            const bool got = read_all(w.results.get(), &record, sizeof record);
+            if (got && w.holding == record.index) {
+                tour::FetchResult& r = results[record.index];
+                r.http_status = record.http_status;
+                r.bytes = record.bytes;
+                r.body_hash = record.body_hash;
+                r.start = tour::Clock::time_point(tour::Clock::duration(record.start_ns));
+                r.end = tour::Clock::time_point(tour::Clock::duration(record.end_ns));
+                r.error = record.error;
+                r.worker = static_cast<int>(id);
+                progress.completed(r);
+                w.holding.reset();
+                deal(w);
+                continue;
+            }
+            // End of file: the worker has exited, cleanly or not. Reap it (no zombie), and if
+            // it was holding a URL, that URL is lost: say which and why. It is not retried: a
+            // URL that kills its worker would kill the next one too.
+            if (got) ::kill(w.pid, SIGKILL);  // answered a URL it was never dealt: cannot happen
+            w.results.close();
+            w.tasks.close();
+            const int status = reap(std::exchange(w.pid, -1));
+            --alive;
+            const std::string how = "worker " + std::to_string(id) + " " + describe(status);
+            if (status != 0) deaths += (deaths.empty() ? "" : "; ") + how;
+            if (w.holding) {
+                tour::FetchResult& r = results[*w.holding];
+                r.error = "lost: " + how;
+                r.worker = static_cast<int>(id);
+                progress.completed(r);
+                w.holding.reset();
+            }
+        }
+    }
+    // Only when every worker died can URLs be left that nobody was dealt.
+    for (std::size_t i = next; i < urls.size(); ++i) {
+        results[i].error = "not fetched: every worker process died (" + deaths + ")";
+        progress.completed(results[i]);
+    }
+    return results;
+}
+// [/docs:download_all]
+
+}  // namespace processes
