@@ -66,7 +66,7 @@ TEST_CASE("host_of keeps the host and port only") {
     CHECK(exercise::host_of("https://example.org") == "example.org");
 }
 
-TEST_CASE("8 workers, 2 hosts, at most 2 requests per host in flight; every URL fetched once") {
+TEST_CASE("8 workers, 2 hosts, at most 2 requests per host in flight, every URL fetched once") {
     std::vector<std::string> urls = site_list("a.test", 30);
     const auto b = site_list("b.test:81", 10);
     urls.insert(urls.begin() + 5, b.begin(), b.end());

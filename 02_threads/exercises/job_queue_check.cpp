@@ -10,7 +10,7 @@
 
 #include "job_queue.hpp"
 
-TEST_CASE("one thread: first in, first out; then nullopt once closed and empty") {
+TEST_CASE("one thread: first in, first out, then nullopt once closed and empty") {
     exercise::JobQueue queue;
     queue.push(7);
     queue.push(8);

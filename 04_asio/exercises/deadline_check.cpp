@@ -24,7 +24,7 @@ tour::FetchResult run(asio::io_context& io, asio::awaitable<tour::FetchResult> w
 }
 }  // namespace
 
-TEST_CASE("a slow page is cut off at the deadline; a fast one arrives whole") {
+TEST_CASE("a slow page is cut off at the deadline, a fast one arrives whole") {
     static tour::CurlGlobal curl;
     tour::SiteSimulator::Config config;
     config.latency_ms = 5;

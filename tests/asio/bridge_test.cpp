@@ -62,7 +62,7 @@ TEST_CASE("--workers caps the requests in flight, and connections are reused") {
     CHECK(stats["connections_accepted"] <= 7);  // keep-alive: a lane reuses its connection
 }
 
-TEST_CASE("every fault is reported for its own URL; the others succeed") {
+TEST_CASE("every fault is reported for its own URL, the others succeed") {
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(asio_test::sim_config(1, 2));
     const std::string base = sim.base_url();
@@ -98,7 +98,7 @@ TEST_CASE("every fault is reported for its own URL; the others succeed") {
     CHECK(tour::exit_status(results) == 1);
 }
 
-TEST_CASE("a request cancelled by a deadline is aborted cleanly; the client keeps working") {
+TEST_CASE("a request cancelled by a deadline is aborted cleanly, the client keeps working") {
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(asio_test::sim_config(5, 2));
     asio::io_context io(1);
@@ -134,7 +134,7 @@ TEST_CASE("requests keep what they need: the client may be destroyed while they 
     for (std::size_t i = 0; i < results.size(); ++i) check_page(results[i], {6, 20}, sitesim::site_path(i));
 }
 
-TEST_CASE("in_flight_cap: 0 means no cap; a cap above the open-file limit is lowered with a message") {
+TEST_CASE("in_flight_cap: 0 means no cap, a cap above the open-file limit is lowered with a message") {
     std::ostringstream err;
     CHECK(event_loop::in_flight_cap(0, 80, err) == 0);
     CHECK(event_loop::in_flight_cap(10, 80, err) == 10);

@@ -41,7 +41,7 @@ TEST_CASE("a low open-file limit caps the requests in flight, with a message, an
     CHECK(contains(run.out, "300 ok, 0 failed"));
 }
 
-TEST_CASE("--workers: 0 or more; a negative value is bad usage") {
+TEST_CASE("--workers: 0 or more, a negative value is bad usage") {
     CHECK(run_program(asio_program, {"--sites", "5", "--latency-ms", "1", "--workers", "2"}).exit_code == 0);
     CHECK(run_program(asio_program, {"--sites", "5", "--latency-ms", "1", "--workers", "0"}).exit_code == 0);
     const auto bad = run_program(asio_program, {"--workers", "-1"});

@@ -101,7 +101,7 @@ TEST_CASE("--help explains --workers 0, --version names the program") {
     CHECK(contains(version.out, "02_threads"));
 }
 
-TEST_CASE("thread_cost smoke run: a few threads, the figures printed; bad N rejected") {
+TEST_CASE("thread_cost smoke run: a few threads, the figures printed, bad N rejected") {
     const auto run = run_program(build_path("02_threads/thread_cost"), {"4", "--malloc"});
     CAPTURE(run.err);
     CHECK(run.exit_code == 0);

@@ -10,7 +10,7 @@ using namespace std::chrono_literals;
 using ms = std::chrono::milliseconds;
 using tour::ideal_makespan;
 
-TEST_CASE("one worker: the sum; a worker per request (or 0): the longest") {
+TEST_CASE("one worker: the sum, a worker per request (or 0): the longest") {
     const std::vector<ms> latencies = {5ms, 3ms, 4ms, 2ms, 1ms};
     CHECK(ideal_makespan(latencies, 1) == 15ms);
     CHECK(ideal_makespan(latencies, 5) == 5ms);

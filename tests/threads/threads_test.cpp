@@ -46,7 +46,7 @@ std::set<int> workers_used(const std::vector<tour::FetchResult>& results) {
 
 // Each case holds every request open long enough (delay_ms) that all threads' first requests
 // overlap, even under ThreadSanitizer: the server then sees exactly min(workers, URLs) at once.
-TEST_CASE("every URL with exact bytes; the server sees min(workers, URLs) requests in flight") {
+TEST_CASE("every URL with exact bytes, the server sees min(workers, URLs) requests in flight") {
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(1, 4);
     struct Case {
