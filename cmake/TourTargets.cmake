@@ -19,7 +19,12 @@ endif()
 add_library(tour_asio INTERFACE)
 add_library(tour::asio ALIAS tour_asio)
 target_include_directories(tour_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(tour_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_compile_definitions(tour_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+  # Asio 1.22 decides whether to use std::aligned_alloc by testing a macro that only the
+  # standard library's headers define. A file that includes Asio before any standard header
+  # then allocates with malloc but frees with aligned-alloc assumptions in another file:
+  # an ODR violation that ASan reports as alloc-dealloc-mismatch. One answer everywhere.
+  ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(tour_asio INTERFACE Threads::Threads)
 # GCC 12 false positive: Asio's coroutine frames use a class-specific operator new/delete pair
 # (a recycling allocator), which -Wmismatched-new-delete misreads once both are inlined.

@@ -2,9 +2,10 @@
 // keep-alive connection, chunked bodies from a scripted server, truncation detected.
 #include <doctest/doctest.h>
 
-// A standard header before the first Asio header: Asio 1.22 decides how to allocate (aligned_alloc
-// or operator new) from a libstdc++ macro, and a file that includes Asio first would decide
-// differently from the others: an ODR violation ASan reports as alloc-dealloc-mismatch.
+// Asio 1.22 decides how to allocate (aligned_alloc or operator new) from a libstdc++ macro, so a
+// file that includes Asio before any standard header would decide differently from the others
+// (an ODR violation ASan reports as alloc-dealloc-mismatch). tour::asio now defines
+// ASIO_DISABLE_STD_ALIGNED_ALLOC for everyone; standard headers first is still good habit.
 #include <string>
 #include <vector>
 
