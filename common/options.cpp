@@ -16,25 +16,33 @@ FetchOptions Options::fetch_options() const {
     return fetch;
 }
 
+namespace {
+// CLI11 2.1 converts an empty argument (`--workers ""`) to 0 without complaint, which would
+// quietly mean "one thread per URL" or "no latency". A number option must have a number.
+const CLI::Validator not_empty(
+    [](const std::string& value) { return value.empty() ? std::string("needs a value, got an empty string") : std::string(); },
+    "", "NOT_EMPTY");
+}  // namespace
+
 void add_common_options(CLI::App& app, Options& options, const ProgramInfo& info) {
     auto* urls = app.add_option("--urls", options.urls_file,
                                 "Read the URLs from FILE: one per line, '#' comments, http:// or https:// only. "
                                 "Default: the embedded site simulator on 127.0.0.1")
                      ->type_name("FILE");
     auto* sites = app.add_option("--sites", options.sites, "Simulator: how many URLs (default 80)")
-                      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
+                      ->check(not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
     auto* latency = app.add_option("--latency-ms", options.latency_ms,
                                    "Simulator: mean latency per page; each page waits between M/2 and 3M/2 "
                                    "(default 150)")
-                        ->check(CLI::Range(0, 60'000))->type_name("M");
+                        ->check(not_empty)->check(CLI::Range(0, 60'000))->type_name("M");
     auto* seed = app.add_option("--seed", options.seed, "Simulator: seed of its deterministic latencies and sizes (default 1)")
-                     ->type_name("S");
+                     ->check(not_empty)->type_name("S");
     urls->excludes(sites)->excludes(latency)->excludes(seed);
     app.add_option("--repeat", options.repeat, "Use the URL list N times, like the Python demo's list * 10 (default 1)")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
-    app.add_option("--workers", options.workers, info.workers_help)->type_name("N");
+        ->check(not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
+    app.add_option("--workers", options.workers, info.workers_help)->check(not_empty)->type_name("N");
     app.add_option("--timeout", options.timeout_s, "Seconds one request may take in total (default 30)")
-        ->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
+        ->check(not_empty)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
     app.add_option("--cacert", options.cacert, "A CA bundle to trust, as with curl --cacert (for a self-signed local server)")
         ->type_name("FILE");
     app.add_option("--json", options.json_file, "Also write every result and the totals as JSON to FILE")

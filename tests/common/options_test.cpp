@@ -57,7 +57,8 @@ TEST_CASE("bad usage exits with status 2 and says what is wrong") {
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"--bogus"}, {"--workers", "0"}, {"--workers", "-3"}, {"--workers", "many"}, {"--timeout", "0"},
              {"--timeout", "-1"}, {"--sites", "0"}, {"--repeat", "0"}, {"--urls", "f.txt", "--sites", "5"},
-             {"--latency-ms", "-5"}, {"stray"}}) {
+             {"--latency-ms", "-5"}, {"stray"}, {"--workers", ""}, {"--latency-ms", ""}, {"--seed", ""},
+             {"--timeout", ""}}) {
         CAPTURE(args);
         const auto p = parse(args);
         CHECK_FALSE(p.result.options);
@@ -70,6 +71,10 @@ TEST_CASE("bad usage exits with status 2 and says what is wrong") {
 TEST_CASE("the workers rule of each program") {
     CHECK(parse({"--workers", "0"}, tour::WorkersRule::zero_per_url).result.options->workers == 0);
     CHECK(parse({"--workers", "-1"}, tour::WorkersRule::zero_per_url).result.exit_code == 2);
+    // CLI11 would read "" as 0, which here would silently mean "one per URL".
+    const auto empty = parse({"--workers", ""}, tour::WorkersRule::zero_per_url);
+    CHECK(empty.result.exit_code == 2);
+    CHECK(empty.err.find("empty") != std::string::npos);
     CHECK(parse({"--workers", "1"}, tour::WorkersRule::none).result.options);
     const auto serial = parse({"--workers", "4"}, tour::WorkersRule::none);
     CHECK(serial.result.exit_code == 2);
