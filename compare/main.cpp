@@ -60,6 +60,7 @@ struct Plan {
     std::vector<compare::ModelInfo> models;
     std::optional<std::filesystem::path> timeline;
     bool sweep = false;
+    std::optional<std::filesystem::path> sweep_chart;
 };
 
 // Latency of each URL when the simulator serves the list (the ideal bounds need them).
@@ -98,9 +99,12 @@ int main(int argc, char** argv) {
     app.add_option("--timeline", plan.timeline, "Write an SVG timeline: a panel per model, a lane per worker, a bar per request")
         ->type_name("FILE.svg");
     app.add_flag("--sweep", plan.sweep, "Also run each concurrent model with 1, 2, 4, ... workers (up to one per URL)");
+    app.add_option("--sweep-chart", plan.sweep_chart, "With --sweep: write the sweep as an SVG chart of time against workers")
+        ->type_name("FILE.svg");
     try {
         app.parse(argc, argv);
         plan.workers_given = app.count("--workers") > 0;
+        if (plan.sweep_chart && !plan.sweep) throw CLI::ValidationError("--sweep-chart", "needs --sweep");
         tour::finish_options(plan.options, info, plan.workers_given);
         std::set<std::string> wanted;
         for (const auto& key : split_commas(only)) {
@@ -193,6 +197,11 @@ int main(int argc, char** argv) {
             const auto sweep_rows = compare::make_rows(sweep_runs);
             std::cout << "\nSweep: time against workers\n" << compare::format_table(sweep_rows);
             doc["sweep"] = compare::to_json(sweep_runs, sweep_rows);
+            if (plan.sweep_chart) {
+                std::ofstream out(*plan.sweep_chart);
+                out << compare::sweep_svg(sweep_rows);
+                if (!out) throw tour::InputError(plan.sweep_chart->string() + ": cannot be written");
+            }
             runs.insert(runs.end(), sweep_runs.begin(), sweep_runs.end());
         }
         if (plan.options.json_file) {
@@ -206,7 +215,8 @@ int main(int argc, char** argv) {
             out << compare::timeline_svg(main_runs);
             if (!out) throw tour::InputError(plan.timeline->string() + ": cannot be written");
         }
-        for (const auto& row : rows) {
+        // Exit status 1 when any fetch failed, in the main runs or in the sweep.
+        for (const auto& row : compare::make_rows(runs)) {
             if (row.failed > 0) return 1;
         }
         return 0;

@@ -201,4 +201,89 @@ std::string timeline_svg(const std::vector<ModelRun>& runs) {
     return svg.str();
 }
 
+std::string sweep_svg(const std::vector<Row>& rows) {
+    constexpr double width = 760, height = 440, left = 70, right = 150, top = 40, bottom = 50;
+    // Each model's points in sweep order, and the ideal time per worker count (the same for
+    // every model: it depends only on the latencies and the number of workers).
+    std::vector<std::pair<std::string, std::vector<std::pair<int, double>>>> lines;
+    std::map<int, double> ideal;
+    int max_workers = 1;
+    double low = 1e9, high = 0;
+    for (const auto& r : rows) {
+        if (r.seconds <= 0 || r.workers < 1) continue;
+        if (lines.empty() || lines.back().first != r.model) lines.push_back({r.model, {}});
+        lines.back().second.emplace_back(r.workers, r.seconds);
+        max_workers = std::max(max_workers, r.workers);
+        low = std::min(low, r.seconds);
+        high = std::max(high, r.seconds);
+        if (r.ideal_seconds && *r.ideal_seconds > 0) {
+            ideal[r.workers] = *r.ideal_seconds;
+            low = std::min(low, *r.ideal_seconds);
+        }
+    }
+    if (high <= 0) low = 0.1, high = 1;
+    // Round the time axis out to decades so the ticks (1, 2, 5 per decade) are readable.
+    const double y_min = std::pow(10, std::floor(std::log10(low))), y_max = std::pow(10, std::ceil(std::log10(high)));
+    const double x_max = std::max(2.0, static_cast<double>(max_workers));
+    auto x_of = [&](double workers) { return left + std::log2(workers) / std::log2(x_max) * (width - left - right); };
+    auto y_of = [&](double seconds) {
+        return top + (std::log10(y_max) - std::log10(seconds)) / (std::log10(y_max) - std::log10(y_min)) * (height - top - bottom);
+    };
+    static const char* colours[] = {"#3b7dd8", "#d8843b", "#2e9e5b", "#9b59b6", "#555555"};
+
+    std::ostringstream svg;
+    svg << std::fixed << std::setprecision(1);
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+        << "\" font-family=\"sans-serif\">\n"
+        << "<style>.label{font-size:13px;font-weight:bold}.small{font-size:11px;fill:#555}"
+           ".grid{stroke:#ddd;stroke-width:1}.ideal{fill:none;stroke:#888;stroke-width:2;stroke-dasharray:6 4}</style>\n"
+        << "<text x=\"8\" y=\"18\" class=\"label\">Wall time against workers (log-log; dashed: the ideal schedule)</text>\n";
+    for (double decade = y_min; decade <= y_max * 1.0001; decade *= 10) {
+        for (double m : {1.0, 2.0, 5.0}) {
+            const double t = decade * m;
+            if (t > y_max * 1.0001) break;
+            svg << "<line x1=\"" << left << "\" y1=\"" << y_of(t) << "\" x2=\"" << width - right << "\" y2=\"" << y_of(t)
+                << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << y_of(t) + 4
+                << "\" class=\"small\" text-anchor=\"end\">" << std::defaultfloat << t << std::fixed << " s</text>\n";
+        }
+    }
+    for (int w = 1;; w *= 2) {
+        const int shown = std::min(w, max_workers);
+        svg << "<line x1=\"" << x_of(shown) << "\" y1=\"" << top << "\" x2=\"" << x_of(shown) << "\" y2=\"" << height - bottom
+            << "\" class=\"grid\"/><text x=\"" << x_of(shown) << "\" y=\"" << height - bottom + 16
+            << "\" class=\"small\" text-anchor=\"middle\">" << shown << "</text>\n";
+        if (shown == max_workers) break;
+    }
+    svg << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 12
+        << "\" class=\"small\" text-anchor=\"middle\">workers (threads, processes, or requests in flight)</text>\n";
+    if (!ideal.empty()) {
+        svg << "<polyline class=\"ideal\" points=\"";
+        for (const auto& [w, t] : ideal) svg << x_of(w) << ',' << y_of(t) << ' ';
+        svg << "\"><title>ideal schedule</title></polyline>\n";
+    }
+    double legend_y = top + 10;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const char* colour = colours[std::min(i, std::size(colours) - 1)];
+        svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"3\" points=\"";
+        for (const auto& [w, t] : lines[i].second) svg << x_of(w) << ',' << y_of(t) << ' ';
+        svg << "\"/>\n";
+        for (const auto& [w, t] : lines[i].second) {
+            svg << "<circle cx=\"" << x_of(w) << "\" cy=\"" << y_of(t) << "\" r=\"4\" fill=\"" << colour << "\"><title>"
+                << xml_escape(lines[i].first) << ", " << w << " workers: " << std::setprecision(3) << t << std::setprecision(1)
+                << " s</title></circle>\n";
+        }
+        svg << "<rect x=\"" << width - right + 16 << "\" y=\"" << legend_y - 9 << "\" width=\"18\" height=\"4\" fill=\"" << colour
+            << "\"/><text x=\"" << width - right + 40 << "\" y=\"" << legend_y - 3 << "\" class=\"small\">"
+            << xml_escape(lines[i].first) << "</text>\n";
+        legend_y += 20;
+    }
+    if (!ideal.empty()) {
+        svg << "<line x1=\"" << width - right + 16 << "\" y1=\"" << legend_y - 7 << "\" x2=\"" << width - right + 34 << "\" y2=\""
+            << legend_y - 7 << "\" class=\"ideal\"/><text x=\"" << width - right + 40 << "\" y=\"" << legend_y - 3
+            << "\" class=\"small\">ideal</text>\n";
+    }
+    svg << "</svg>\n";
+    return svg.str();
+}
+
 }  // namespace compare

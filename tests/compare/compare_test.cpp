@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -99,4 +101,57 @@ TEST_CASE("the table and timeline are built from the records (unit)") {
     CHECK(contains(svg, "class=\"failed\""));
     CHECK(contains(svg, "a=1&amp;b=&lt;2&gt;"));  // URLs are escaped
     CHECK_FALSE(contains(svg, "b=<2>"));
+}
+
+TEST_CASE("the sweep chart has a line per model and a point per run (unit)") {
+    std::vector<compare::Row> rows;
+    for (const char* model : {"Threads", "Asio"}) {
+        for (int w : {1, 2, 4, 8}) {
+            compare::Row r;
+            r.model = model;
+            r.workers = w;
+            r.seconds = 8.0 / w + 0.1;
+            r.ideal_seconds = 8.0 / w;
+            rows.push_back(r);
+        }
+    }
+    const auto svg = compare::sweep_svg(rows);
+    auto count = [&](const std::string& piece) {
+        std::size_t n = 0;
+        for (auto at = svg.find(piece); at != std::string::npos; at = svg.find(piece, at + 1)) ++n;
+        return n;
+    };
+    CHECK(count("<circle") == rows.size());
+    CHECK(count("<polyline") == 3);  // two models and the ideal line
+    CHECK(count("class=\"ideal\"") == 2);  // the ideal line and its legend entry
+    CHECK(contains(svg, "Threads, 8 workers: 1.1"));
+    // Without ideal times (a URL file) there is no ideal line.
+    for (auto& r : rows) r.ideal_seconds.reset();
+    CHECK_FALSE(contains(compare::sweep_svg(rows), "class=\"ideal\""));
+}
+
+TEST_CASE("the sweep runs each concurrent model at 1, 2, 4 ... workers up to one per URL") {
+    TempFile json("", ".json");
+    TempFile chart("", ".svg");
+    const auto run = run_program(compare_program, {"--sites", "5", "--latency-ms", "50", "--only", "threads,asio", "--sweep",
+                                                   "--sweep-chart", chart.path().string(), "--json", json.path().string()});
+    CAPTURE(run.err);
+    REQUIRE(run.exit_code == 0);
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    std::map<std::string, std::vector<long>> workers_of;
+    for (const auto& row : doc["sweep"]) {
+        workers_of[row["model"].get<std::string>()].push_back(row["workers"].get<long>());
+        CHECK(row["ok"] == 5);
+        CHECK(row["server_peak_in_flight"] == row["workers"]);
+        CHECK(row["ideal_seconds"].get<double>() <= row["seconds"].get<double>());
+    }
+    const std::vector<long> expected = {1, 2, 4, 5};
+    CHECK(workers_of["Threads"] == expected);
+    CHECK(workers_of["Asio"] == expected);
+    CHECK(workers_of.size() == 2);
+    std::ifstream in(chart.path());
+    const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(contains(svg, "<svg"));
+    CHECK(contains(svg, "Asio, 5 workers"));
+    CHECK(run_program(compare_program, {"--sweep-chart", chart.path().string()}).exit_code == 2);  // needs --sweep
 }

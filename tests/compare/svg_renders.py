@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Render an SVG in headless Chromium and check that it shows something.
 
-usage: svg_renders.py FILE.svg MIN_BAR_PIXELS
+usage: svg_renders.py FILE.svg MIN_PIXELS [RRGGBB]
 
 Chromium takes a screenshot (PNG); this script decodes the PNG with the standard library
-(zlib + the PNG filter rules) and counts pixels of the timeline's bar colour. It fails when
+(zlib + the PNG filter rules) and counts pixels of one colour: the timeline's bar colour
+unless RRGGBB names another (the sweep chart's first line has the same colour). It fails when
 the picture is blank or Chromium cannot render the file. Stdlib only: no Pillow needed.
 """
 import os
@@ -62,10 +63,11 @@ def decode_png(data):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__, file=sys.stderr)
         return 2
     svg, minimum = os.path.abspath(sys.argv[1]), int(sys.argv[2])
+    colour = BAR if len(sys.argv) == 3 else tuple(bytes.fromhex(sys.argv[3]))
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         print("chromium not found: apt-get install chromium (./tour.sh test installs it)", file=sys.stderr)
@@ -81,8 +83,8 @@ def main():
             print("chromium wrote no screenshot", file=sys.stderr)
             return 1
         width, height, rows = decode_png(open(shot, "rb").read())
-    bar = sum(1 for row in rows for pixel in row if all(abs(p - q) <= 8 for p, q in zip(pixel, BAR)))
-    print(f"{width}x{height} screenshot, {bar} bar-coloured pixels (need {minimum})")
+    bar = sum(1 for row in rows for pixel in row if all(abs(p - q) <= 8 for p, q in zip(pixel, colour)))
+    print(f"{width}x{height} screenshot, {bar} pixels of the colour (need {minimum})")
     return 0 if bar >= minimum else 1
 
 
