@@ -23,7 +23,7 @@ bool contains(const std::string& text, const std::string& piece) { return text.f
 
 TEST_CASE("every built model runs, and each row is computed from its per-URL records") {
     TempFile json("", ".json");
-    const auto run = run_program(compare_program, {"--sites", "12", "--latency-ms", "20", "--json", json.path().string()});
+    const auto run = run_program(compare_program, {"--sites", "12", "--latency-ms", "150", "--json", json.path().string()});
     CAPTURE(run.err);
     REQUIRE(run.exit_code == 0);
     const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
@@ -133,7 +133,7 @@ TEST_CASE("the sweep chart has a line per model and a point per run (unit)") {
 TEST_CASE("the sweep runs each concurrent model at 1, 2, 4 ... workers up to one per URL") {
     TempFile json("", ".json");
     TempFile chart("", ".svg");
-    const auto run = run_program(compare_program, {"--sites", "5", "--latency-ms", "50", "--only", "threads,asio", "--sweep",
+    const auto run = run_program(compare_program, {"--sites", "5", "--latency-ms", "100", "--only", "threads,asio", "--sweep",
                                                    "--sweep-chart", chart.path().string(), "--json", json.path().string()});
     CAPTURE(run.err);
     REQUIRE(run.exit_code == 0);
