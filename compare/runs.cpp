@@ -28,6 +28,7 @@ const std::vector<ModelInfo>& all_models() {
     return models;
 }
 
+// [docs:run_child]
 std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args) {
     std::vector<std::string> all = {program.string()};
     all.insert(all.end(), args.begin(), args.end());
@@ -56,6 +57,7 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
     u.involuntary_switches = usage.ru_nivcsw;
     return {WEXITSTATUS(status), u};
 }
+// [/docs:run_child]
 
 std::vector<Row> make_rows(const std::vector<ModelRun>& runs) {
     std::optional<double> serial_seconds;

@@ -18,6 +18,7 @@ import asyncio
 import concurrent.futures
 import multiprocessing
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -109,6 +110,13 @@ def start_sitesim(path, seed, latency_ms):
     return process, int(match.group(1))
 
 
+def cpu_seconds():
+    """User + system CPU time of this process and of the children it has reaped (the Pool's
+    workers are reaped when the pool closes; sitesim only at the very end, so it is not counted)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sitesim", required=True, help="path of the sitesim executable")
@@ -139,9 +147,11 @@ def main():
                 parser.error(f"unknown model {key!r}")
             label, run = models[key]
             print(f"Starting {label} download of {len(sites)} sites...", flush=True)
+            cpu_before = cpu_seconds()
             start = time.perf_counter()
             sizes = run()
             duration = time.perf_counter() - start
+            cpu = cpu_seconds() - cpu_before
             print(f"{label} download of {len(sites)} sites - Duration: {duration:.2f} seconds", flush=True)
             errors = [s for s in sizes if isinstance(s, BaseException)]
             total = sum(s for s in sizes if not isinstance(s, BaseException))
@@ -150,7 +160,8 @@ def main():
             if errors or sizes != reference:
                 failures += 1
                 print(f"{label}: {len(errors)} errors; sizes match the first model: {sizes == reference}", file=sys.stderr)
-            print(f"{len(sizes) - len(errors)} ok, {len(errors)} failed, {total:,} bytes", flush=True)
+            print(f"{len(sizes) - len(errors)} ok, {len(errors)} failed, {total:,} bytes, "
+                  f"CPU {cpu:.2f} s", flush=True)
     finally:
         simulator.send_signal(signal.SIGTERM)
         simulator.wait(timeout=10)
