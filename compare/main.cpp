@@ -132,6 +132,8 @@ int main(int argc, char** argv) {
     }
 
     try {
+        // First, while compare is small and has one thread: see compare::Launcher.
+        compare::Launcher launcher;
         ScratchDir scratch;
         tour::CurlGlobal curl;  // for the simulator's /__stats
         std::unique_ptr<tour::SiteSimulator> simulator;
@@ -161,7 +163,7 @@ int main(int argc, char** argv) {
             if (simulator) simulator->reset_stats();
             compare::ModelRun run;
             run.model = model;
-            std::tie(run.exit_code, run.usage) = compare::run_child(build_dir() / model.program, args);
+            std::tie(run.exit_code, run.usage) = launcher.run(build_dir() / model.program, args);
             if (run.exit_code == 2 || !std::filesystem::exists(json_path)) {
                 throw std::runtime_error(model.program + " failed to run (exit status " + std::to_string(run.exit_code) + ")");
             }

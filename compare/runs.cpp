@@ -8,11 +8,14 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -58,6 +61,113 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
     return {WEXITSTATUS(status), u};
 }
 // [/docs:run_child]
+
+namespace {
+
+// Whole-buffer read and write on a pipe (a pipe may transfer less than asked; EINTR retries).
+bool write_all(int fd, const void* data, std::size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool read_all(int fd, void* data, std::size_t size) {
+    char* p = static_cast<char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::read(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;  // 0: end of file
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// What the launcher sends back: plain data, so it can be written as bytes.
+struct Reply {
+    int started = 0;  // 0: run_child threw, `error` says why
+    int exit_code = 0;
+    Usage usage;
+    char error[512] = {};
+};
+static_assert(std::is_trivially_copyable_v<Reply>);
+
+// The launcher's whole life: read an argument list, run it, reply; until end of file.
+[[noreturn]] void launcher_main(int requests, int replies) {
+    for (;;) {
+        std::uint32_t count = 0;
+        if (!read_all(requests, &count, sizeof count)) ::_exit(0);  // compare is done (or gone)
+        std::vector<std::string> words(count);
+        for (auto& word : words) {
+            std::uint32_t length = 0;
+            if (!read_all(requests, &length, sizeof length)) ::_exit(1);
+            word.resize(length);
+            if (!read_all(requests, word.data(), length)) ::_exit(1);
+        }
+        Reply reply;
+        try {
+            std::tie(reply.exit_code, reply.usage) = run_child(words.at(0), {words.begin() + 1, words.end()});
+            reply.started = 1;
+        } catch (const std::exception& e) {
+            std::strncpy(reply.error, e.what(), sizeof reply.error - 1);
+        }
+        if (!write_all(replies, &reply, sizeof reply)) ::_exit(1);
+    }
+}
+
+}  // namespace
+
+Launcher::Launcher() {
+    int requests[2], replies[2];
+    if (::pipe2(requests, O_CLOEXEC) != 0 || ::pipe2(replies, O_CLOEXEC) != 0) {
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    }
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    if (pid_ == 0) {
+        // The launcher: a copy of compare as it is now, small. It leaves with _exit() only,
+        // so compare's stdio buffers and destructors never run twice.
+        ::close(requests[1]);
+        ::close(replies[0]);
+        launcher_main(requests[0], replies[1]);
+    }
+    ::close(requests[0]);
+    ::close(replies[1]);
+    requests_ = requests[1];
+    replies_ = replies[0];
+}
+
+Launcher::~Launcher() {
+    ::close(requests_);
+    ::close(replies_);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+std::pair<int, Usage> Launcher::run(const std::filesystem::path& program, const std::vector<std::string>& args) {
+    std::vector<std::string> words = {program.string()};
+    words.insert(words.end(), args.begin(), args.end());
+    bool sent = true;
+    const auto count = static_cast<std::uint32_t>(words.size());
+    sent = sent && write_all(requests_, &count, sizeof count);
+    for (const auto& word : words) {
+        const auto length = static_cast<std::uint32_t>(word.size());
+        sent = sent && write_all(requests_, &length, sizeof length) && write_all(requests_, word.data(), word.size());
+    }
+    Reply reply;
+    if (!sent || !read_all(replies_, &reply, sizeof reply)) {
+        throw std::runtime_error("the launcher process stopped answering");
+    }
+    if (!reply.started) throw std::runtime_error(reply.error);
+    return {reply.exit_code, reply.usage};
+}
 
 std::vector<Row> make_rows(const std::vector<ModelRun>& runs) {
     std::optional<double> serial_seconds;
@@ -204,6 +314,11 @@ std::string timeline_svg(const std::vector<ModelRun>& runs) {
 }
 
 std::string sweep_svg(const std::vector<Row>& rows) {
+    auto tick_label = [](double seconds) {
+        std::ostringstream text;
+        text << seconds;  // default format: 0.1, 2, 50, 100
+        return text.str();
+    };
     constexpr double width = 760, height = 440, left = 70, right = 150, top = 40, bottom = 50;
     // Each model's points in sweep order, and the ideal time per worker count (the same for
     // every model: it depends only on the latencies and the number of workers).
@@ -246,7 +361,7 @@ std::string sweep_svg(const std::vector<Row>& rows) {
             if (t > y_max * 1.0001) break;
             svg << "<line x1=\"" << left << "\" y1=\"" << y_of(t) << "\" x2=\"" << width - right << "\" y2=\"" << y_of(t)
                 << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << y_of(t) + 4
-                << "\" class=\"small\" text-anchor=\"end\">" << std::defaultfloat << t << std::fixed << " s</text>\n";
+                << "\" class=\"small\" text-anchor=\"end\">" << tick_label(t) << " s</text>\n";
         }
     }
     for (int w = 1;; w *= 2) {
@@ -258,11 +373,6 @@ std::string sweep_svg(const std::vector<Row>& rows) {
     }
     svg << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 12
         << "\" class=\"small\" text-anchor=\"middle\">workers (threads, processes, or requests in flight)</text>\n";
-    if (!ideal.empty()) {
-        svg << "<polyline class=\"ideal\" points=\"";
-        for (const auto& [w, t] : ideal) svg << x_of(w) << ',' << y_of(t) << ' ';
-        svg << "\"><title>ideal schedule</title></polyline>\n";
-    }
     double legend_y = top + 10;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const char* colour = colours[std::min(i, std::size(colours) - 1)];
@@ -279,7 +389,11 @@ std::string sweep_svg(const std::vector<Row>& rows) {
             << xml_escape(lines[i].first) << "</text>\n";
         legend_y += 20;
     }
+    // The ideal line last, on top: where a model meets its ideal, its line hides under the dashes.
     if (!ideal.empty()) {
+        svg << "<polyline class=\"ideal\" points=\"";
+        for (const auto& [w, t] : ideal) svg << x_of(w) << ',' << y_of(t) << ' ';
+        svg << "\"><title>ideal schedule</title></polyline>\n";
         svg << "<line x1=\"" << width - right + 16 << "\" y1=\"" << legend_y - 7 << "\" x2=\"" << width - right + 34 << "\" y2=\""
             << legend_y - 7 << "\" class=\"ideal\"/><text x=\"" << width - right + 40 << "\" y=\"" << legend_y - 3
             << "\" class=\"small\">ideal</text>\n";

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 
 namespace compare {
@@ -48,6 +50,30 @@ struct ModelRun {
 // Run `program` with `args`, its stdout and stderr going to ours; returns exit code and usage.
 // Throws std::runtime_error when it cannot be started or was killed by a signal.
 std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args);
+
+// Runs programs with run_child() from a small process forked when the Launcher is made.
+//
+// Why not call run_child() from compare itself: Linux charges a child's peak RSS (ru_maxrss)
+// with the high-water mark of the address space it was exec'd from, and posix_spawn's child
+// borrows its parent's. A model spawned from compare would be charged compare's own peak,
+// which grows with every report compare holds (a sweep holds dozens). Spawned from a process
+// that stays a few MiB, each model's peak RSS is its own. Make the Launcher early, before
+// compare grows, while it has one thread (it forks).
+class Launcher {
+public:
+    Launcher();
+    ~Launcher();  // closes the pipe: the launcher sees end-of-file, exits, and is reaped here
+    Launcher(const Launcher&) = delete;
+    Launcher& operator=(const Launcher&) = delete;
+
+    // Same contract as run_child().
+    std::pair<int, Usage> run(const std::filesystem::path& program, const std::vector<std::string>& args);
+
+private:
+    pid_t pid_ = -1;
+    int requests_ = -1;  // compare -> launcher: argument lists
+    int replies_ = -1;   // launcher -> compare: exit status and usage, or an error
+};
 
 // One table row per run, values computed from the runs (speed-up against the run labelled
 // "Serial" when present).

@@ -155,3 +155,24 @@ TEST_CASE("the sweep runs each concurrent model at 1, 2, 4 ... workers up to one
     CHECK(contains(svg, "Asio, 5 workers"));
     CHECK(run_program(compare_program, {"--sweep-chart", chart.path().string()}).exit_code == 2);  // needs --sweep
 }
+
+TEST_CASE("a model's peak RSS is its own, not that of the process that launched it") {
+    // The launcher is forked while this test process is small.
+    compare::Launcher launcher;
+    // Then this process grows by 256 MiB, every page touched so it is resident.
+    constexpr std::size_t grown = 256u << 20;
+    std::vector<char> ballast(grown);
+    for (std::size_t i = 0; i < grown; i += 4096) ballast[i] = static_cast<char>(i >> 12);
+    const auto [direct_exit, direct] = compare::run_child("/bin/true", {});
+    const auto [launched_exit, launched] = launcher.run("/bin/true", {});
+    CHECK(direct_exit == 0);
+    CHECK(launched_exit == 0);
+    // Linux charges a spawned child with its parent's peak: /bin/true "peaked" at 256 MiB+.
+    CHECK(direct.peak_rss_kib >= static_cast<long>(grown >> 10));
+    // From the launcher it did not.
+    CHECK(launched.peak_rss_kib < static_cast<long>(grown >> 11));
+    CHECK(static_cast<int>(ballast[4096]) == 1);  // the ballast was really there
+    // Exit codes and failures to start come back as from run_child.
+    CHECK(launcher.run("/bin/false", {}).first == 1);
+    CHECK_THROWS_WITH_AS(launcher.run("/nonexistent/program", {}), doctest::Contains("cannot run"), std::runtime_error);
+}
