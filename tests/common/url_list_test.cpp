@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
+#include <unistd.h>
+
 #include "common/url_list.hpp"
 #include "run_program.hpp"
 
@@ -60,4 +64,23 @@ TEST_CASE("missing, empty and directory inputs are rejected clearly") {
     CHECK(error_for("# only comments\n\n").find("no URLs") != std::string::npos);
     CHECK_THROWS_WITH_AS(read_url_list("/nonexistent/urls.txt"), "/nonexistent/urls.txt: no such file", InputError);
     CHECK_THROWS_AS(read_url_list("/"), InputError);
+}
+
+TEST_CASE("an unreadable file is rejected clearly, never read as an empty list") {
+    // A file that opens but cannot be read: the kernel refuses to read address 0 of our own
+    // memory (EIO). This works as root too, where permission bits do not stop a read.
+    try {
+        read_url_list("/proc/self/mem");
+        FAIL("reading /proc/self/mem as a URL list should fail");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) == "/proc/self/mem: read error");
+    }
+    // A file we may not open: only testable when not root (root ignores permission bits).
+    if (::geteuid() != 0) {
+        TempFile file("http://example.org/\n");
+        std::filesystem::permissions(file.path(), std::filesystem::perms::none);
+        CHECK_THROWS_WITH_AS(read_url_list(file.path()), doctest::Contains("cannot be read"), InputError);
+    } else {
+        MESSAGE("running as root: the permission-denied case cannot be set up, skipped");
+    }
 }

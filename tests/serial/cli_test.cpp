@@ -79,6 +79,8 @@ TEST_CASE("bad input: a clear message and exit status 2, never a crash") {
              {{"--urls", "/nonexistent/list"}, "/nonexistent/list: no such file"},
              {{"--urls", empty.path().string()}, "no URLs"},
              {{"--urls", "/"}, "is a directory"},
+             {{"--urls", "/proc/self/mem"}, "/proc/self/mem: read error"},  // opens, but cannot be read
+             {{"--workers", ""}, "--workers"},
              {{"--urls", malformed.path().string()}, ":2: not a URL"},
              {{"--urls", ftp.path().string()}, ":1: unsupported scheme 'ftp://'"},
              {{"--urls", file_scheme.path().string()}, ":2: unsupported scheme 'file://'"},
