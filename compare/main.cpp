@@ -3,7 +3,7 @@
 //
 //   ./build/compare/compare                          # 80 simulated sites, all models
 //   ./build/compare/compare --only serial,asio --timeline docs/images/timeline.svg
-//   ./build/compare/compare --sweep                  # time against workers, per model
+//   ./build/compare/compare --sweep --sweep-chart sweep.svg   # time against workers, per model
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
