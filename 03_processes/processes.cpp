@@ -44,6 +44,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/pipe_io.hpp"
+
 namespace processes {
 namespace {
 
@@ -86,31 +88,12 @@ private:
     int fd_;
 };
 
-// read()/write() may transfer less than asked, or be interrupted by a signal: loop.
-// read_all returns false at end of file (the other side closed its end, or died).
-bool read_all(int fd, void* data, std::size_t size) {
-    auto* p = static_cast<char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::read(fd, p, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-bool write_all(int fd, const void* data, std::size_t size) {
-    const auto* p = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::write(fd, p, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;  // EPIPE: the reader is gone (SIGPIPE is ignored)
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
+// read()/write() may transfer less than asked, or be interrupted by a signal: these loop
+// until the whole record is through (common/pipe_io.cpp). read_all returns false at end of
+// file (the other side closed its end, or died); write_all on EPIPE (the reader is gone,
+// SIGPIPE is ignored).
+using tour::read_all;
+using tour::write_all;
 
 std::pair<Fd, Fd> make_pipe() {  // {read end, write end}
     int fds[2];

@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/pipe_io.hpp"
+
 extern char** environ;
 
 namespace compare {
@@ -64,31 +66,6 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
 
 namespace {
 
-// Whole-buffer read and write on a pipe (a pipe may transfer less than asked; EINTR retries).
-bool write_all(int fd, const void* data, std::size_t size) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::write(fd, p, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-bool read_all(int fd, void* data, std::size_t size) {
-    char* p = static_cast<char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::read(fd, p, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;  // 0: end of file
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 // What the launcher sends back: plain data, so it can be written as bytes.
 struct Reply {
     int started = 0;  // 0: run_child threw, `error` says why
@@ -102,13 +79,13 @@ static_assert(std::is_trivially_copyable_v<Reply>);
 [[noreturn]] void launcher_main(int requests, int replies) {
     for (;;) {
         std::uint32_t count = 0;
-        if (!read_all(requests, &count, sizeof count)) ::_exit(0);  // compare is done (or gone)
+        if (!tour::read_all(requests, &count, sizeof count)) ::_exit(0);  // compare is done (or gone)
         std::vector<std::string> words(count);
         for (auto& word : words) {
             std::uint32_t length = 0;
-            if (!read_all(requests, &length, sizeof length)) ::_exit(1);
+            if (!tour::read_all(requests, &length, sizeof length)) ::_exit(1);
             word.resize(length);
-            if (!read_all(requests, word.data(), length)) ::_exit(1);
+            if (!tour::read_all(requests, word.data(), length)) ::_exit(1);
         }
         Reply reply;
         try {
@@ -117,7 +94,7 @@ static_assert(std::is_trivially_copyable_v<Reply>);
         } catch (const std::exception& e) {
             std::strncpy(reply.error, e.what(), sizeof reply.error - 1);
         }
-        if (!write_all(replies, &reply, sizeof reply)) ::_exit(1);
+        if (!tour::write_all(replies, &reply, sizeof reply)) ::_exit(1);
     }
 }
 
@@ -156,13 +133,13 @@ std::pair<int, Usage> Launcher::run(const std::filesystem::path& program, const 
     words.insert(words.end(), args.begin(), args.end());
     bool sent = true;
     const auto count = static_cast<std::uint32_t>(words.size());
-    sent = sent && write_all(requests_, &count, sizeof count);
+    sent = sent && tour::write_all(requests_, &count, sizeof count);
     for (const auto& word : words) {
         const auto length = static_cast<std::uint32_t>(word.size());
-        sent = sent && write_all(requests_, &length, sizeof length) && write_all(requests_, word.data(), word.size());
+        sent = sent && tour::write_all(requests_, &length, sizeof length) && tour::write_all(requests_, word.data(), word.size());
     }
     Reply reply;
-    if (!sent || !read_all(replies_, &reply, sizeof reply)) {
+    if (!sent || !tour::read_all(replies_, &reply, sizeof reply)) {
         throw std::runtime_error("the launcher process stopped answering");
     }
     if (!reply.started) throw std::runtime_error(reply.error);
