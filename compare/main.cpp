@@ -98,13 +98,12 @@ int main(int argc, char** argv) {
         ->type_name("LIST");
     app.add_option("--timeline", plan.timeline, "Write an SVG timeline: a panel per model, a lane per worker, a bar per request")
         ->type_name("FILE.svg");
-    app.add_flag("--sweep", plan.sweep, "Also run each concurrent model with 1, 2, 4, ... workers (up to one per URL)");
+    auto* sweep = app.add_flag("--sweep", plan.sweep, "Also run each concurrent model with 1, 2, 4, ... workers (up to one per URL)");
     app.add_option("--sweep-chart", plan.sweep_chart, "With --sweep: write the sweep as an SVG chart of time against workers")
-        ->type_name("FILE.svg");
+        ->needs(sweep)->type_name("FILE.svg");
     try {
         app.parse(argc, argv);
         plan.workers_given = app.count("--workers") > 0;
-        if (plan.sweep_chart && !plan.sweep) throw CLI::ValidationError("--sweep-chart", "needs --sweep");
         tour::finish_options(plan.options, info, plan.workers_given);
         std::set<std::string> wanted;
         for (const auto& key : split_commas(only)) {
