@@ -1,26 +1,52 @@
-// 02_threads: download every site with a pool of threads.
+// 02_threads: download every site with a pool of threads. The program's whole flow is here; the
+// model is threads::download_all in threads.cpp.
 //
 //   ./build/02_threads/02_threads                  # 80 simulated pages, 10 threads
 //   ./build/02_threads/02_threads --workers 0      # one thread per URL
 //   ./build/02_threads/02_threads --urls url_list --repeat 10   # real sites (needs internet)
-//
-// The plumbing (options, curl_global_init before any thread, simulator, timing, report) is in
-// common/program.cpp; the model is threads::download_all in threads.cpp.
-#include "common/program.hpp"
+#include <exception>
+#include <iostream>
+
+#include "common/options.hpp"
+#include "common/report.hpp"
+#include "common/sites.hpp"
 #include "threads.hpp"
 
 int main(int argc, char** argv) {
-    const tour::ProgramInfo info{
-        .name = "02_threads",
-        .model = "Threads",
-        .description = "Chapter 2 of the C++ concurrency tour: download the sites with a pool of threads, each "
-                       "with its own connection, taking the next URL from a shared atomic counter. While one "
-                       "thread waits for the network, the others wait for theirs: the waits overlap.",
-        .workers_rule = tour::WorkersRule::zero_per_url,
-        .default_workers = 10,  // like the demo's ThreadPoolExecutor(max_workers=10)
-        .workers_help = "Threads in the pool (default 10); 0 starts one thread per URL",
-    };
-    return tour::run_download_program(argc, argv, info, [](const tour::DownloadJob& job) {
-        return threads::download_all(job.urls, job.fetch, job.workers, job.progress);
-    });
+    CLI::App app{"Chapter 2 of the C++ concurrency tour: download the sites with a pool of threads, each with its "
+                 "own connection, taking the next URL from a shared atomic counter. While one thread waits for the "
+                 "network, the others wait for theirs: the waits overlap.",
+                 "02_threads"};
+    tour::Options options;
+    tour::add_download_options(app, options);
+    int workers = 10;  // like the demo's ThreadPoolExecutor(max_workers=10)
+    tour::add_workers_option(app, workers, "Threads in the pool (default 10); 0 starts one thread per URL", 0);
+    if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
+
+    try {
+        // [docs:main_before_threads]
+        tour::CurlGlobal curl;  // in main, while this is the only thread: see common/fetch.hpp
+        // [/docs:main_before_threads]
+        const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
+        tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
+
+        tour::print_starting(std::cout, "Threads", sites.urls.size());
+        const tour::Clock::time_point start = tour::Clock::now();
+        auto results = threads::download_all(sites.urls, options.fetch_options(), workers, progress);
+        const double seconds = tour::seconds_since(start);
+        progress.finish();
+        tour::print_finished(std::cout, "Threads", sites.urls.size(), seconds);
+
+        const int pool_size = workers == 0 ? static_cast<int>(sites.urls.size()) : workers;
+        const tour::RunReport report{"Threads", pool_size, start, seconds, std::move(results)};
+        tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
+        if (options.json_file) tour::write_json(*options.json_file, report);
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
+    } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start
+        std::cerr << "02_threads: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "02_threads: error: " << e.what() << '\n';
+        return 1;
+    }
 }

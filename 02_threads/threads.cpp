@@ -40,12 +40,12 @@ namespace {
 // fetch, or from creating the session) is caught here and becomes this URL's error, because an
 // exception that escapes a thread's function calls std::terminate: the whole program dies.
 tour::FetchResult fetch_one(std::optional<tour::HttpSession>& session, const tour::FetchOptions& options,
-                            const std::string& url, const FetchFn& fetch) {
+                            const std::string& url) {
     const tour::Clock::time_point start = tour::Clock::now();
     std::string failure;
     try {
         if (!session) session.emplace(options);
-        tour::FetchResult result = fetch(*session, url);
+        tour::FetchResult result = session->get(url);
         result.url = url;
         return result;
     } catch (const std::exception& e) {
@@ -64,15 +64,9 @@ tour::FetchResult fetch_one(std::optional<tour::HttpSession>& session, const tou
 
 }  // namespace
 
-std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
-                                            int workers, tour::Progress& progress) {
-    return download_all(urls, options, workers, progress,
-                        [](tour::HttpSession& session, const std::string& url) { return session.get(url); });
-}
-
 // [docs:download_all]
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
-                                            int workers, tour::Progress& progress, const FetchFn& fetch) {
+                                            int workers, tour::Progress& progress) {
     if (workers < 0) throw std::invalid_argument("workers must be 0 (one thread per URL) or more");
     // --workers 0 is simply a pool as large as the list; no pool needs more threads than URLs.
     const std::size_t thread_count =
@@ -80,7 +74,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
 
     // The shared state, all of it, and why each piece is safe without a lock:
     //
-    // `urls`, `options`, `fetch`: every thread reads them, none writes them. Data that nobody
+    // `urls`, `options`: every thread reads them, none writes them. Data that nobody
     //    writes while threads run can be shared freely.
     // `next`: the index of the first URL no thread has taken yet. fetch_add reads and
     //    increments in one indivisible step, so every index goes to exactly one thread. (With a
@@ -100,7 +94,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     auto worker = [&](int worker_id) {
         std::optional<tour::HttpSession> session;  // this thread's own, made on first use
         for (std::size_t i = next.fetch_add(1); i < urls.size(); i = next.fetch_add(1)) {
-            results[i] = fetch_one(session, options, urls[i], fetch);
+            results[i] = fetch_one(session, options, urls[i]);
             results[i].worker = worker_id;
             progress.completed(results[i]);
         }

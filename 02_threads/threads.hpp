@@ -2,7 +2,6 @@
 // while one thread waits for the network, the others wait for theirs: the waits overlap.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,10 +9,6 @@
 #include "common/report.hpp"
 
 namespace threads {
-
-// How one URL is fetched with a thread's own session. The program uses session.get(url);
-// tests pass a function that throws, to prove an exception stays inside its URL's result.
-using FetchFn = std::function<tour::FetchResult(tour::HttpSession& session, const std::string& url)>;
 
 // Download every URL with `workers` threads (0: one thread per URL; never more threads than
 // URLs). Returns one FetchResult per URL, in input order. Nothing a fetch does - fail, throw -
@@ -23,8 +18,5 @@ using FetchFn = std::function<tour::FetchResult(tour::HttpSession& session, cons
 // workers < 0.
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
                                             int workers, tour::Progress& progress);
-
-std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
-                                            int workers, tour::Progress& progress, const FetchFn& fetch);
 
 }  // namespace threads

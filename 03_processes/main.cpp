@@ -1,43 +1,52 @@
-// 03_processes: download every site with a pool of worker processes.
+// 03_processes: download every site with a pool of worker processes. The program's whole flow is
+// here; the model is processes::download_all in processes.cpp.
 //
 //   ./build/03_processes/03_processes                 # 80 simulated pages, one process per core
 //   ./build/03_processes/03_processes --workers 80    # one process per URL
 //   ./build/03_processes/03_processes --urls url_list --repeat 10   # real sites (needs internet)
-//
-// The plumbing (options, curl_global_init, simulator, timing, report) is in common/program.cpp;
-// the model is processes::download_all in processes.cpp. That plumbing starts no thread and
-// creates no curl handle, so the process is still single-threaded when the model forks.
-#include <cstdlib>
+#include <exception>
 #include <iostream>
-#include <stdexcept>
 
-#include "common/program.hpp"
+#include "common/options.hpp"
+#include "common/report.hpp"
+#include "common/sites.hpp"
 #include "processes.hpp"
 
 int main(int argc, char** argv) {
-    const tour::ProgramInfo info{
-        .name = "03_processes",
-        .model = "Processes",
-        .description = "Chapter 3 of the C++ concurrency tour: download the sites with a pool of forked worker "
-                       "processes, each with its own connection. The parent deals the URLs one at a time through "
-                       "a pipe per worker and reads the results back through another; a worker that crashes "
-                       "costs the URL it held, which is reported.",
-        .workers_rule = tour::WorkersRule::positive,
-        .default_workers = processes::default_workers(),  // like multiprocessing.Pool(): the cores
-        .workers_help = "Worker processes (default: the number of cores, like multiprocessing.Pool())",
-    };
-    // TEST-ONLY (tests/processes): TOUR_TEST_CRASH_WORKER=k:j makes worker k die by SIGKILL
-    // after j fetches (k:j:exit: exit status 3), to show what a crash costs.
-    processes::CrashSwitch crash;
-    if (const char* text = std::getenv("TOUR_TEST_CRASH_WORKER"); text != nullptr && *text != '\0') {
-        try {
-            crash = processes::CrashSwitch::parse(text);
-        } catch (const std::invalid_argument& e) {
-            std::cerr << info.name << ": TOUR_TEST_CRASH_WORKER: " << e.what() << '\n';
-            return 2;
-        }
+    CLI::App app{"Chapter 3 of the C++ concurrency tour: download the sites with a pool of forked worker processes, "
+                 "each with its own connection. The parent deals the URLs one at a time through a pipe per worker "
+                 "and reads the results back through another; a worker that crashes costs the URL it held, which "
+                 "is reported.",
+                 "03_processes"};
+    tour::Options options;
+    tour::add_download_options(app, options);
+    int workers = processes::default_workers();  // like multiprocessing.Pool(): one per core
+    tour::add_workers_option(app, workers, "Worker processes (default: the number of cores, like multiprocessing.Pool())", 1);
+    if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
+
+    try {
+        // Nothing before the model starts a thread or makes a curl handle (the simulator is a
+        // separate process), so this process is still single-threaded when the model forks.
+        tour::CurlGlobal curl;
+        const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
+        tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
+
+        tour::print_starting(std::cout, "Processes", sites.urls.size());
+        const tour::Clock::time_point start = tour::Clock::now();
+        auto results = processes::download_all(sites.urls, options.fetch_options(), workers, progress);
+        const double seconds = tour::seconds_since(start);
+        progress.finish();
+        tour::print_finished(std::cout, "Processes", sites.urls.size(), seconds);
+
+        const tour::RunReport report{"Processes", workers, start, seconds, std::move(results)};
+        tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
+        if (options.json_file) tour::write_json(*options.json_file, report);
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed or were lost
+    } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start
+        std::cerr << "03_processes: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "03_processes: error: " << e.what() << '\n';
+        return 1;
     }
-    return tour::run_download_program(argc, argv, info, [&crash](const tour::DownloadJob& job) {
-        return processes::download_all(job.urls, job.fetch, job.workers, job.progress, crash);
-    });
 }

@@ -25,11 +25,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -37,14 +35,13 @@
 #include <type_traits>
 #include <utility>
 
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/pipe_io.hpp"
+#include "common/posix.hpp"
 
 namespace processes {
 namespace {
@@ -64,71 +61,11 @@ struct Record {
 static_assert(sizeof(Record) <= PIPE_BUF);
 static_assert(std::is_trivially_copyable_v<Record>);
 
-// A file descriptor that is closed exactly once, whatever path we leave by.
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept {
-        if (this != &other) {
-            close();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    ~Fd() { close(); }
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    void close() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
-
-// read()/write() may transfer less than asked, or be interrupted by a signal: these loop
-// until the whole record is through (common/pipe_io.cpp). read_all returns false at end of
-// file (the other side closed its end, or died); write_all on EPIPE (the reader is gone,
-// SIGPIPE is ignored).
+// From common/posix.hpp: an owned file descriptor, whole-record pipe I/O (read()/write() may
+// move less than asked, or be interrupted by a signal), and reaping a child.
+using tour::Fd;
 using tour::read_all;
 using tour::write_all;
-
-std::pair<Fd, Fd> make_pipe() {  // {read end, write end}
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
-    return {Fd(fds[0]), Fd(fds[1])};
-}
-
-std::size_t thread_count() {
-    std::size_t n = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
-        (void)entry;
-        ++n;
-    }
-    return n;
-}
-
-// "exited with status 3", "killed by SIGKILL": what waitpid said about a child.
-std::string describe(int status) {
-    if (WIFSIGNALED(status)) {
-        const char* abbrev = ::sigabbrev_np(WTERMSIG(status));
-        return abbrev ? std::string("killed by SIG") + abbrev : "killed by signal " + std::to_string(WTERMSIG(status));
-    }
-    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-    return "ended with wait status " + std::to_string(status);
-}
-
-// Wait for one child (it has closed its pipe, so it is exiting or has exited) and remove it
-// from the process table. Until a parent does this, a dead child stays a zombie.
-int reap(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return 0;  // ECHILD: someone else reaped it; nothing to report
-    }
-    return status;
-}
 
 // [docs:worker_main]
 // The whole life of a worker process, after fork(). It never returns: a child that returned
@@ -136,23 +73,17 @@ int reap(pid_t pid) {
 // report, then a second copy of every destructor). So every exception stops here, and the
 // process ends with _exit(), which skips atexit handlers and static destructors and does not
 // flush the stdio buffers the child inherited (with exit(), they would be written twice).
-[[noreturn]] void worker_main(int id, int tasks, int results, const std::vector<std::string>& urls,
-                              const tour::FetchOptions& options, const CrashSwitch& crash) {
+[[noreturn]] void worker_main(int tasks, int results, const std::vector<std::string>& urls,
+                              const tour::FetchOptions& options) {
     int status = 0;
     try {
         // The worker's own libcurl handle, created after fork(), like Pool's initializer. A
         // handle made before fork would be copied into every child along with its open
         // connection: two processes talking on one TCP socket.
         tour::HttpSession session(options);
-        int fetched = 0;
         std::uint32_t index = 0;
         while (read_all(tasks, &index, sizeof index)) {  // end of file: no more work
             const tour::FetchResult result = session.get(urls.at(index));
-            if (crash.worker == id && fetched == crash.after_fetches) {  // test-only
-                if (crash.exit_status != 0) ::_exit(crash.exit_status);
-                ::kill(::getpid(), SIGKILL);
-            }
-            ++fetched;
             Record record{};
             record.index = index;
             record.http_status = static_cast<std::int32_t>(result.http_status);
@@ -188,34 +119,14 @@ struct Worker {
     ~Worker() {
         if (pid > 0) {
             ::kill(pid, SIGKILL);
-            reap(pid);
+            try {
+                tour::reap(pid);
+            } catch (const std::system_error&) {  // not our child any more: nothing to reap
+            }
         }
     }
 };
 }  // namespace
-
-CrashSwitch CrashSwitch::parse(std::string_view text) {
-    auto fail = [&]() -> void {
-        throw std::invalid_argument("expected k:j or k:j:exit (k, j >= 0), got '" + std::string(text) + "'");
-    };
-    auto number = [&](std::string_view part) {
-        int value = -1;
-        const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-        if (ec != std::errc{} || end != part.data() + part.size() || value < 0) fail();
-        return value;
-    };
-    const auto first = text.find(':');
-    if (first == std::string_view::npos) fail();
-    const auto second = text.find(':', first + 1);
-    CrashSwitch crash;
-    crash.worker = number(text.substr(0, first));
-    crash.after_fetches = number(text.substr(first + 1, second == std::string_view::npos ? text.npos : second - first - 1));
-    if (second != std::string_view::npos) {
-        if (text.substr(second + 1) != "exit") fail();
-        crash.exit_status = 3;
-    }
-    return crash;
-}
 
 int default_workers() {
     const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
@@ -224,11 +135,11 @@ int default_workers() {
 
 // [docs:download_all]
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
-                                            int workers, tour::Progress& progress, const CrashSwitch& crash) {
+                                            int workers, tour::Progress& progress) {
     if (workers < 1) throw std::invalid_argument("workers must be at least 1");
     // fork() copies only the calling thread. A lock another thread held at that moment (in
     // malloc, in stdio, in libcurl) stays locked in the child for ever. Fork single-threaded.
-    if (const std::size_t n = thread_count(); n != 1) {
+    if (const std::size_t n = tour::thread_count(); n != 1) {
         throw std::logic_error("processes::download_all: fork needs a single-threaded process, this one has " +
                                std::to_string(n) + " threads");
     }
@@ -263,8 +174,8 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     const std::size_t count = std::min(urls.size(), static_cast<std::size_t>(workers));
     std::vector<Worker> pool(count);
     for (std::size_t id = 0; id < count; ++id) {
-        auto [task_read, task_write] = make_pipe();
-        auto [result_read, result_write] = make_pipe();
+        auto [task_read, task_write] = tour::make_pipe();
+        auto [result_read, result_write] = tour::make_pipe();
         const pid_t pid = ::fork();
         if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");  // ~Worker reaps the rest
         if (pid == 0) {
@@ -277,7 +188,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
             }
             task_write.close();
             result_read.close();
-            worker_main(static_cast<int>(id), task_read.get(), result_write.get(), urls, options, crash);
+            worker_main(task_read.get(), result_write.get(), urls, options);
         }
         pool[id].pid = pid;
         pool[id].tasks = std::move(task_write);
@@ -319,9 +230,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
             if (got) ::kill(w.pid, SIGKILL);  // answered a URL it was never dealt: cannot happen
             w.results.close();
             w.tasks.close();
-            const int status = reap(std::exchange(w.pid, -1));
+            const int status = tour::reap(std::exchange(w.pid, -1));
             --alive;
-            const std::string how = "worker " + std::to_string(id) + " " + describe(status);
+            const std::string how = "worker " + std::to_string(id) + " " + tour::describe_wait_status(status);
             if (status != 0) deaths += (deaths.empty() ? "" : "; ") + how;
             if (w.holding) {
                 tour::FetchResult& r = results[*w.holding];

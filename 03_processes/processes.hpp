@@ -5,27 +5,12 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/fetch.hpp"
 #include "common/report.hpp"
 
 namespace processes {
-
-// TEST-ONLY: makes one worker die on purpose, to prove the parent survives it. Worker `worker`
-// fetches the URL it was handed after `after_fetches` completed fetches, then dies before it
-// can report it: by SIGKILL, or with `exit_status` when that is non-zero. Off by default.
-// The 03_processes program reads it from TOUR_TEST_CRASH_WORKER=k:j (SIGKILL) or k:j:exit
-// (exit status 3); nothing else should ever set it.
-struct CrashSwitch {
-    int worker = -1;  // -1: off
-    int after_fetches = 0;
-    int exit_status = 0;  // 0: SIGKILL
-
-    // Parse "k:j" or "k:j:exit". Throws std::invalid_argument with the reason.
-    static CrashSwitch parse(std::string_view text);
-};
 
 // The default pool size: one worker per core, like multiprocessing.Pool() (os.cpu_count()).
 int default_workers();
@@ -38,6 +23,6 @@ int default_workers();
 // (fork copies only the caller; throws std::logic_error otherwise) and SIGPIPE is ignored
 // (tour::CurlGlobal does it). Throws std::invalid_argument for workers < 1.
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
-                                            int workers, tour::Progress& progress, const CrashSwitch& crash = {});
+                                            int workers, tour::Progress& progress);
 
 }  // namespace processes

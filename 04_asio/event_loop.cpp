@@ -20,7 +20,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
+#include "common/posix.hpp"
 
 namespace event_loop {
 
@@ -32,7 +33,7 @@ namespace {
 //
 // The references are safe only because download_all does not return before io.run() has
 // finished every lane: a coroutine keeps references, not copies, across its suspensions.
-asio::awaitable<void> lane(tour::AsyncHttpClient& client, const std::vector<std::string>& urls,
+asio::awaitable<void> lane(AsyncHttpClient& client, const std::vector<std::string>& urls,
                            std::size_t& next, std::vector<tour::FetchResult>& results,
                            tour::Progress& progress, int lane_id) {
     // `next` is shared by every lane without a lock: all lanes run on this one thread, and
@@ -59,7 +60,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::exception_ptr failure;  // the first exception a lane ended with
 
     asio::io_context io(1);  // the event loop; the hint says one thread will run it
-    tour::AsyncHttpClient client(io, options);  // like aiohttp.ClientSession: one for all requests
+    AsyncHttpClient client(io, options);  // like aiohttp.ClientSession: one for all requests
 
     const std::size_t lanes = max_in_flight == 0 ? urls.size() : std::min(max_in_flight, urls.size());
     for (std::size_t l = 0; l < lanes; ++l) {

@@ -1,35 +1,59 @@
-// 04_asio: download every site from one thread, with an Asio event loop and coroutines.
+// 04_asio: download every site from one thread, with an Asio event loop and coroutines. The
+// program's whole flow is here; the model is event_loop::download_all in event_loop.cpp, and the
+// bridge between Asio and libcurl is event_loop::AsyncHttpClient in async_http_client.cpp.
 //
 //   ./build/04_asio/04_asio                          # 80 pages from the embedded simulator
 //   ./build/04_asio/04_asio --sites 10000 --latency-ms 20
 //   ./build/04_asio/04_asio --workers 100            # at most 100 requests in flight
-//
-// The model is event_loop::download_all in event_loop.cpp; the bridge between Asio and libcurl
-// is tour::AsyncHttpClient in common/async_fetch.cpp.
+#include <exception>
 #include <iostream>
 
-#include "common/async_fetch.hpp"
-#include "common/program.hpp"
+#include "common/options.hpp"
+#include "common/posix.hpp"
+#include "common/report.hpp"
+#include "common/sites.hpp"
 #include "event_loop.hpp"
 
 int main(int argc, char** argv) {
-    // Every request in flight holds a socket, and the default soft limit (often 1024 open
-    // files) is too low for 10,000 at once. The soft limit may be raised up to the hard one.
-    tour::raise_open_file_limit();
-    const tour::ProgramInfo info{
-        .name = "04_asio",
-        .model = "Asio",
-        .description = "Chapter 4 of the C++ concurrency tour: download every site from ONE thread. "
-                       "An Asio event loop drives libcurl's multi interface; a coroutine per URL "
-                       "suspends at co_await while its request waits, so all requests are in flight "
-                       "together (the counterpart of asyncio.gather).",
-        .workers_rule = tour::WorkersRule::zero_per_url,
-        .default_workers = 0,
-        .workers_help = "Most requests in flight at once; 0 (the default) means no cap: every URL at once "
-                        "(lowered with a message if the open-file limit is smaller)",
-    };
-    return tour::run_download_program(argc, argv, info, [](const tour::DownloadJob& job) {
-        const std::size_t cap = event_loop::in_flight_cap(job.workers, job.urls.size(), std::cerr);
-        return event_loop::download_all(job.urls, job.fetch, cap, job.progress);
-    });
+    CLI::App app{"Chapter 4 of the C++ concurrency tour: download every site from ONE thread. An Asio event loop "
+                 "drives libcurl's multi interface; a coroutine per URL suspends at co_await while its request "
+                 "waits, so all requests are in flight together (the counterpart of asyncio.gather).",
+                 "04_asio"};
+    tour::Options options;
+    tour::add_download_options(app, options);
+    int workers = 0;  // no cap, like asyncio.gather over every URL
+    tour::add_workers_option(app, workers,
+                             "Most requests in flight at once; 0 (the default) means no cap: every URL at once "
+                             "(lowered with a message if the open-file limit is smaller)",
+                             0);
+    if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
+
+    try {
+        // Every request in flight holds a socket, and the usual soft limit (1024 open files) is
+        // too low for 10,000 at once. A process may raise its soft limit up to the hard one.
+        tour::raise_open_file_limit();
+        tour::CurlGlobal curl;  // once, before anything uses libcurl
+        const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
+        tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
+        const std::size_t cap = event_loop::in_flight_cap(workers, sites.urls.size(), std::cerr);  // 0: no cap
+
+        tour::print_starting(std::cout, "Asio", sites.urls.size());
+        const tour::Clock::time_point start = tour::Clock::now();
+        auto results = event_loop::download_all(sites.urls, options.fetch_options(), cap, progress);
+        const double seconds = tour::seconds_since(start);
+        progress.finish();
+        tour::print_finished(std::cout, "Asio", sites.urls.size(), seconds);
+
+        const int lanes = static_cast<int>(cap == 0 ? sites.urls.size() : cap);
+        const tour::RunReport report{"Asio", lanes, start, seconds, std::move(results)};
+        tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
+        if (options.json_file) tour::write_json(*options.json_file, report);
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
+    } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start
+        std::cerr << "04_asio: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "04_asio: error: " << e.what() << '\n';
+        return 1;
+    }
 }

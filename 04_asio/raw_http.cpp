@@ -22,17 +22,8 @@ namespace {
 constexpr std::size_t max_head_bytes = 64 * 1024;         // a longer head is an attack or a bug
 constexpr std::size_t max_body_bytes = 64 * 1024 * 1024;  // as FetchOptions::max_body_bytes
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-    return text;
-}
+using tour::trim;  // common/text.hpp
+constexpr auto lower = tour::to_lower;
 
 std::size_t parse_number(std::string_view text, int base, const char* what) {
     text = trim(text);

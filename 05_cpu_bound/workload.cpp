@@ -23,13 +23,6 @@ Task slice(const Task& task, std::size_t index, std::size_t pieces) {
     return {task.first + n * index / pieces, task.first + n * (index + 1) / pieces};
 }
 
-std::uint64_t mix(std::uint64_t n) {
-    std::uint64_t z = n + 0x9E3779B97F4A7C15u;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
 // [docs:work]
 bool is_prime(std::uint64_t n) {
     if (n < 2) return false;
@@ -98,8 +91,8 @@ std::vector<TaskResult> sieve_reference(std::span<const Task> tasks) {
 }
 
 std::uint64_t run_checksum(std::span<const TaskResult> results) {
-    std::uint64_t h = 0xcbf29ce484222325u;  // FNV-1a offset basis
-    for (const TaskResult& r : results) h = (h ^ r.checksum) * 0x100000001b3u;  // FNV prime
+    std::uint64_t h = tour::fnv1a_offset_basis;  // FNV-1a over 64-bit words, not bytes
+    for (const TaskResult& r : results) h = (h ^ r.checksum) * tour::fnv1a_prime;
     return h;
 }
 

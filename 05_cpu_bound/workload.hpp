@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "common/hash.hpp"
+
 namespace cpu {
 
 // One task: the numbers first, first + 1, ..., last - 1.
@@ -46,9 +48,9 @@ std::vector<Task> make_tasks(std::uint64_t start, std::size_t count, std::uint64
 // The same range cut into `pieces` near-equal parts; this returns part `index` (may be empty).
 Task slice(const Task& task, std::size_t index, std::size_t pieces);
 
-// A 64-bit mixing function (splitmix64's finaliser): every prime changes the checksum
-// unpredictably, so a lost, duplicated or wrong prime shows.
-std::uint64_t mix(std::uint64_t n);
+// A 64-bit mixing function (splitmix64's finaliser, common/hash.hpp): every prime changes the
+// checksum unpredictably, so a lost, duplicated or wrong prime shows.
+using tour::mix;
 
 // Trial division: is `n` prime? About sqrt(n)/2 divisions for a prime near n.
 bool is_prime(std::uint64_t n);

@@ -17,6 +17,14 @@ CurlGlobal::CurlGlobal() {
 
 CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
 
+bool CurlGlobal::init_is_thread_safe() {
+#ifdef CURL_VERSION_THREADSAFE  // the flag itself is new in 7.84.0
+    return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE) != 0;
+#else
+    return false;
+#endif
+}
+
 namespace {
 
 // libcurl calls this with each piece of the body as it arrives. We count and hash the bytes
@@ -28,9 +36,7 @@ std::size_t count_body(char* data, std::size_t size, std::size_t count, void* us
         state.too_large = true;
         return 0;  // curl stops with CURLE_WRITE_ERROR; finish_transfer explains why
     }
-    for (std::size_t i = 0; i < n; ++i) {
-        state.body_hash = (state.body_hash ^ static_cast<unsigned char>(data[i])) * fnv1a_prime;
-    }
+    state.body_hash = fnv1a_update(state.body_hash, std::string_view(data, n));
     state.bytes += n;
     return n;
 }

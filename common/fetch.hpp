@@ -1,7 +1,7 @@
 // One HTTP GET with libcurl, and the record every model produces for every URL.
 //
 // Rules this file follows (the docs explain each):
-//  * curl_global_init runs once, in main, before any thread exists: see CurlGlobal.
+//  * curl_global_init runs once, in main, before any thread exists: see CurlGlobal for why.
 //  * A CURL easy handle belongs to one thread at a time and is never shared: HttpSession owns one.
 //  * Keeping one handle for many requests keeps the connection alive (the C++ requests.Session).
 //  * Success means curl's result code is CURLE_OK *and* the HTTP status is 2xx: a truncated body
@@ -13,6 +13,8 @@
 #include <string>
 
 #include <curl/curl.h>
+
+#include "common/hash.hpp"
 
 namespace tour {
 
@@ -40,19 +42,21 @@ struct FetchResult {
     bool ok() const { return error.empty(); }
 };
 
-// curl_global_init/curl_global_cleanup, once per program, in main, before any thread starts
-// (curl_global_init is not thread-safe). Also ignores SIGPIPE: a peer that closes a socket
-// we write to must give us an error code, not kill the process.
+// curl_global_init/curl_global_cleanup, once per program, in main, before any thread starts.
+// Why: curl_global_init is thread-safe only since libcurl 7.84.0 and only in builds that say so
+// (CURL_VERSION_THREADSAFE; `curl -V` lists "threadsafe"); elsewhere it may initialise libraries
+// (TLS, ...) that are not. Once, in main, before threads, is right with every libcurl.
+// Also ignores SIGPIPE: a peer that closes a socket we write to must give us an error code, not
+// kill the process.
 class CurlGlobal {
 public:
     CurlGlobal();
     ~CurlGlobal();
+    // Does the libcurl we run with report CURL_VERSION_THREADSAFE (curl_version_info)?
+    static bool init_is_thread_safe();
     CurlGlobal(const CurlGlobal&) = delete;
     CurlGlobal& operator=(const CurlGlobal&) = delete;
 };
-
-inline constexpr std::uint64_t fnv1a_offset_basis = 14695981039346656037ull;
-inline constexpr std::uint64_t fnv1a_prime = 1099511628211ull;
 
 // Per-transfer state the write callback fills in; shared by the easy (blocking) interface and
 // the multi (event loop) interface so both behave identically.

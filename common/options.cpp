@@ -1,7 +1,7 @@
 #include "common/options.hpp"
 
 #include <cmath>
-#include <ostream>
+#include <iostream>
 
 #include "common/version.hpp"
 
@@ -16,15 +16,15 @@ FetchOptions Options::fetch_options() const {
     return fetch;
 }
 
-namespace {
-// CLI11 2.1 converts an empty argument (`--workers ""`) to 0 without complaint, which would
-// quietly mean "one thread per URL" or "no latency". A number option must have a number.
 const CLI::Validator not_empty(
     [](const std::string& value) { return value.empty() ? std::string("needs a value, got an empty string") : std::string(); },
     "", "NOT_EMPTY");
-}  // namespace
 
-void add_common_options(CLI::App& app, Options& options, const ProgramInfo& info) {
+void add_version_flag(CLI::App& app) {
+    app.set_version_flag("--version", app.get_name() + " (the C++ concurrency tour) " + std::string(tour_version));
+}
+
+void add_download_options(CLI::App& app, Options& options) {
     auto* urls = app.add_option("--urls", options.urls_file,
                                 "Read the URLs from FILE: one per line, '#' comments, http:// or https:// only. "
                                 "Default: the embedded site simulator on 127.0.0.1")
@@ -40,57 +40,33 @@ void add_common_options(CLI::App& app, Options& options, const ProgramInfo& info
     urls->excludes(sites)->excludes(latency)->excludes(seed);
     app.add_option("--repeat", options.repeat, "Use the URL list N times, like the Python demo's list * 10 (default 1)")
         ->check(not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
-    app.add_option("--workers", options.workers, info.workers_help)->check(not_empty)->type_name("N");
     app.add_option("--timeout", options.timeout_s, "Seconds one request may take in total (default 30)")
         ->check(not_empty)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
     app.add_option("--cacert", options.cacert, "A CA bundle to trust, as with curl --cacert (for a self-signed local server)")
         ->type_name("FILE");
     app.add_option("--json", options.json_file, "Also write every result and the totals as JSON to FILE")
         ->type_name("FILE");
-    app.set_version_flag("--version", std::string(info.name) + " (the C++ concurrency tour) " + std::string(tour_version));
-}
-
-void finish_options(Options& options, const ProgramInfo& info, bool workers_given) {
-    if (!workers_given) {
-        options.workers = info.default_workers;
-        return;
-    }
-    switch (info.workers_rule) {
-    case WorkersRule::none:
-        if (options.workers != 1) {
-            throw CLI::ValidationError("--workers", info.name + " runs one request at a time, so --workers can only be 1 (got " +
-                                                        std::to_string(options.workers) + ")");
-        }
-        break;
-    case WorkersRule::positive:
-        if (options.workers < 1) {
-            throw CLI::ValidationError("--workers", "must be at least 1 (got " + std::to_string(options.workers) + ")");
-        }
-        break;
-    case WorkersRule::zero_per_url:
-        if (options.workers < 0) {
-            throw CLI::ValidationError("--workers", "must be 0 (one per URL) or more (got " + std::to_string(options.workers) + ")");
-        }
-        break;
-    }
-}
-
-ParseResult parse_command_line(int argc, const char* const* argv, const ProgramInfo& info, std::ostream& out,
-                               std::ostream& err) {
-    CLI::App app(info.description, info.name);
     app.footer("Exit status: 0 every URL fetched; 1 some failed (each is listed on stderr); 2 bad usage or input.");
-    Options options;
-    add_common_options(app, options, info);
+    add_version_flag(app);
+}
+
+CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum) {
+    return app.add_option("--workers", workers, help)
+        ->check(not_empty)
+        ->check(CLI::Range(minimum, 1'000'000))
+        ->type_name("N");
+}
+
+std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
     try {
         app.parse(argc, argv);
-        finish_options(options, info, app.count("--workers") > 0);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e, out, err);  // prints help, version or the error
-        if (code == 0) return {std::nullopt, 0};
-        err << "Run '" << info.name << " --help' for the options.\n";
-        return {std::nullopt, 2};
+        const int code = app.exit(e, std::cout, std::cerr);  // prints the help, the version or the error
+        if (code == 0) return 0;
+        std::cerr << "Run '" << app.get_name() << " --help' for the options.\n";
+        return 2;
     }
-    return {std::move(options), 0};
+    return std::nullopt;
 }
 
 }  // namespace tour

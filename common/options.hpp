@@ -1,13 +1,14 @@
-// The command line every program shares (DESIGN.md, "The command line"), built on CLI11.
+// The command line every download program shares (--urls, --sites, --latency-ms, --seed,
+// --repeat, --timeout, --cacert, --json, --version), built on CLI11. Each chapter's main.cpp
+// makes its own CLI::App, adds these, adds --workers if its model has workers (saying what a
+// worker is there), and parses.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <iosfwd>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,29 +16,12 @@
 
 namespace tour {
 
-// What --workers means for a program.
-enum class WorkersRule {
-    none,          // the model has no workers (serial): only 1 is accepted
-    positive,      // N >= 1
-    zero_per_url,  // N >= 1, or 0 for "one worker per URL"
-};
-
-struct ProgramInfo {
-    std::string name;          // "01_serial"
-    std::string model;         // "Serial": the word in "Starting Serial download..."
-    std::string description;   // one paragraph for --help
-    WorkersRule workers_rule = WorkersRule::positive;
-    int default_workers = 1;   // used when --workers is not given
-    std::string workers_help;  // what --workers means here
-};
-
 struct Options {
     std::optional<std::filesystem::path> urls_file;  // --urls; unset = the embedded simulator
     std::size_t sites = 80;                          // --sites (simulator)
     int latency_ms = 150;                            // --latency-ms (simulator)
     std::uint64_t seed = 1;                          // --seed (simulator)
     std::size_t repeat = 1;                          // --repeat
-    int workers = 1;                                 // --workers (after defaults are applied)
     double timeout_s = 30;                           // --timeout
     std::string cacert;                              // --cacert
     std::optional<std::filesystem::path> json_file;  // --json
@@ -45,19 +29,23 @@ struct Options {
     FetchOptions fetch_options() const;
 };
 
-// Add the shared options to `app` (for programs that add options of their own, like compare).
-void add_common_options(CLI::App& app, Options& options, const ProgramInfo& info);
+// Add the shared download options, --version and the exit-status footer to `app`.
+void add_download_options(CLI::App& app, Options& options);
 
-// Check values CLI11 cannot (the workers rule, ...); throws CLI::ValidationError.
-void finish_options(Options& options, const ProgramInfo& info, bool workers_given);
+// --workers N, with the program's own meaning and default (`workers` holds the default when the
+// option is not given). `minimum` is 1, or 0 where 0 means "one per URL".
+CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum);
 
-struct ParseResult {
-    std::optional<Options> options;  // set when the program should run
-    int exit_code = 0;               // otherwise: 0 after --help/--version, 2 after an error
-};
+// --version, printing "<app name> (the C++ concurrency tour) <version>".
+void add_version_flag(CLI::App& app);
 
-// Parse argv. --help and --version print to `out`; errors print to `err` with a hint.
-ParseResult parse_command_line(int argc, const char* const* argv, const ProgramInfo& info,
-                               std::ostream& out, std::ostream& err);
+// CLI11 2.1 converts an empty argument (`--workers ""`) to 0 without complaint, which would
+// quietly mean "one thread per URL" or "no latency": every number option checks this first.
+extern const CLI::Validator not_empty;
+
+// Parse argv into what was added to `app`. Returns std::nullopt when the program should run;
+// otherwise the exit status main returns at once: 0 after --help or --version (printed on
+// stdout), 2 after a usage error (printed on stderr with a hint).
+std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv);
 
 }  // namespace tour

@@ -1,7 +1,9 @@
 #include "common/report.hpp"
 
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -15,8 +17,6 @@
 #include "common/url_list.hpp"
 
 namespace tour {
-namespace {
-
 std::string with_thousands(std::uint64_t n) {
     const std::string digits = std::to_string(n);
     std::string out;
@@ -27,11 +27,15 @@ std::string with_thousands(std::uint64_t n) {
     return out;
 }
 
+namespace {
+
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
 }
 
 }  // namespace
+
+double seconds_since(Clock::time_point start) { return seconds_between(start, Clock::now()); }
 
 void print_starting(std::ostream& out, std::string_view model, std::size_t site_count) {
     out << "Starting " << model << " download of " << site_count << " sites...\n" << std::flush;
@@ -60,8 +64,13 @@ void print_summary(std::ostream& out, std::ostream& err, const RunReport& report
     err << std::flush;
 }
 
-int exit_status(const std::vector<FetchResult>& results) {
-    for (const FetchResult& r : results) {
+int exit_status(const RunReport& report, std::size_t url_count) {
+    if (report.results.size() != url_count) {
+        std::cerr << report.model << ": the model returned " << report.results.size() << " results for " << url_count
+                  << " URLs\n";
+        return 1;
+    }
+    for (const FetchResult& r : report.results) {
         if (!r.ok()) return 1;
     }
     return 0;
@@ -98,11 +107,31 @@ nlohmann::json to_json(const RunReport& report) {
     };
 }
 
-void write_json(const std::filesystem::path& path, const RunReport& report) {
-    std::ofstream out(path);
-    if (!out) throw InputError(path.string() + ": cannot be written");
-    out << to_json(report).dump(2) << '\n';
-    if (!out.flush()) throw InputError(path.string() + ": write failed");
+void write_json(const std::filesystem::path& path, const RunReport& report) { write_json_file(path, to_json(report)); }
+
+void write_json_file(const std::filesystem::path& path, const nlohmann::json& document) {
+    // Serialise first: a value that cannot be written (e.g. invalid UTF-8) fails before any file
+    // is touched.
+    const std::string text = document.dump(2) + '\n';
+    std::filesystem::path temporary = path;
+    temporary += ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) throw InputError(path.string() + ": cannot be written (" + std::strerror(errno) + ")");
+        out << text;
+        if (!out.flush()) {
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
+            throw InputError(path.string() + ": write failed");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, path, ec);  // atomic: readers see the old file or the new one
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        throw InputError(path.string() + ": cannot be written (" + ec.message() + ")");
+    }
 }
 
 Progress::Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled) {}

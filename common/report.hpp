@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <mutex>
@@ -29,6 +30,9 @@ struct RunReport {
     std::vector<FetchResult> results;  // one per URL, in input order
 };
 
+// Seconds from `start` until now, on the steady clock.
+double seconds_since(Clock::time_point start);
+
 void print_starting(std::ostream& out, std::string_view model, std::size_t site_count);
 void print_finished(std::ostream& out, std::string_view model, std::size_t site_count,
                     double seconds);
@@ -36,12 +40,22 @@ void print_finished(std::ostream& out, std::string_view model, std::size_t site_
 // "80 ok, 0 failed, 5,123,456 bytes" on `out`; each failure "  URL: reason" on `err`.
 void print_summary(std::ostream& out, std::ostream& err, const RunReport& report);
 
-// 0 when every URL was fetched, 1 when any failed (the exit status of every program).
-int exit_status(const std::vector<FetchResult>& results);
+// The exit status of every download program: 0 when each of the `url_count` URLs has a result
+// and every one was fetched; 1 when any failed, or when the model lost results (a bug in the
+// model, said on stderr rather than reported as success).
+int exit_status(const RunReport& report, std::size_t url_count);
 
 // Machine-readable form: one record per URL (times in seconds since run_start) plus totals.
 nlohmann::json to_json(const RunReport& report);
 void write_json(const std::filesystem::path& path, const RunReport& report);
+
+// Write `document` to `path` whole or not at all: into a temporary file in the same directory,
+// then renamed over `path`, so a failed write never leaves a truncated file behind. Throws
+// InputError with the reason.
+void write_json_file(const std::filesystem::path& path, const nlohmann::json& document);
+
+// 5123456 -> "5,123,456".
+std::string with_thousands(std::uint64_t n);
 
 // "[37/80]" progress on stderr, only when stderr is a terminal. Safe to call from any thread:
 // the count is atomic and the printing is serialised by a mutex, so lines never interleave.

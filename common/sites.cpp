@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include "common/posix.hpp"
 #include "common/url_list.hpp"
 #include "simulator/site_model.hpp"
 
@@ -24,27 +25,6 @@ extern char** environ;
 
 namespace tour {
 namespace {
-
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
-
-// Owns a file descriptor: closed exactly once, whatever path we leave by.
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd = -1) : fd_(fd) {}
-    ~FileDescriptor() { reset(); }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
 
 // Read one line from `fd`, waiting at most `timeout` in total. Returns what was read (possibly
 // without '\n' when the writer closed early or time ran out).
@@ -65,12 +45,6 @@ std::string read_first_line(int fd, std::chrono::milliseconds timeout) {
         line.append(buffer, static_cast<std::size_t>(n));
     }
     return line;
-}
-
-std::string describe_wait_status(int status) {
-    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return std::string("was killed by ") + ::strsignal(WTERMSIG(status));
-    return "stopped";
 }
 
 std::size_t append_to_string(char* data, std::size_t size, std::size_t count, void* user) {
@@ -101,7 +75,6 @@ std::string get_text(const std::string& url) {
 }  // namespace
 
 std::filesystem::path default_sitesim_path() {
-    if (const char* env = std::getenv("TOUR_SITESIM"); env != nullptr && *env != '\0') return env;
     // Programs live in build/<chapter>/ and sitesim in build/simulator/: look there first, so a
     // moved build directory still works; then where this build put it.
     std::error_code ec;
@@ -125,10 +98,7 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe2");
-    FileDescriptor read_end(pipe_fds[0]);
-    FileDescriptor write_end(pipe_fds[1]);
+    auto [read_end, write_end] = make_pipe();
 
     // sitesim's stdout becomes the pipe (dup2 clears O_CLOEXEC on fd 1); its stderr is ours, so
     // its error messages reach the user directly.
@@ -140,9 +110,9 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         throw std::runtime_error("cannot start the site simulator " + config_.executable.string() + ": " +
-                                 std::strerror(rc) + " (build it, or set TOUR_SITESIM)");
+                                 std::strerror(rc) + " (build it: cmake --build build --target sitesim)");
     }
-    write_end.reset();  // only sitesim writes now: EOF tells us when it exits
+    write_end.close();  // only sitesim writes now: EOF tells us when it exits
 
     const std::string line = read_first_line(read_end.get(), std::chrono::seconds(10));
     const auto at = line.find("http://");
@@ -152,9 +122,7 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     }
     if (port_ == 0) {
         ::kill(pid_, SIGKILL);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
+        const int status = reap(std::exchange(pid_, -1));
         throw std::runtime_error("the site simulator did not start: sitesim " + describe_wait_status(status) +
                                  (line.empty() ? "" : " after printing: " + line));
     }
@@ -182,7 +150,9 @@ SiteSimulator::~SiteSimulator() {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ::kill(pid_, SIGKILL);
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    try {
+        reap(pid_);
+    } catch (const std::system_error&) {  // already reaped by someone else: nothing left to do
     }
 }
 

@@ -20,7 +20,7 @@
 
 namespace tour {
 
-// The sitesim executable this build made (overridable with the TOUR_SITESIM environment variable).
+// The sitesim executable this build made: beside the program's own build directory.
 std::filesystem::path default_sitesim_path();
 
 class SiteSimulator {

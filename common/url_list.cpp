@@ -4,22 +4,13 @@
 #include <fstream>
 #include <system_error>
 
+#include "common/text.hpp"
+
 namespace tour {
 namespace {
 
-std::string_view trim(std::string_view text) {
-    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return text;
-}
-
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-    if (text.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-    }
-    return true;
+    return text.size() >= prefix.size() && to_lower(text.substr(0, prefix.size())) == prefix;
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/options.hpp"
-#include "common/schedule.hpp"
+#include "schedule.hpp"
 #include "common/sites.hpp"
 #include "common/url_list.hpp"
 #include "runs.hpp"
@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
             if (simulator) {
                 run.server_peak_in_flight = simulator->stats().at("peak_in_flight").get<long>();
                 const auto w = static_cast<std::size_t>(run.report.at("workers").get<int>());
-                run.ideal_seconds = std::chrono::duration<double>(tour::ideal_makespan(*latencies, w)).count();
+                run.ideal_seconds = std::chrono::duration<double>(compare::ideal_makespan(*latencies, w)).count();
             }
             return run;
         };

@@ -5,20 +5,13 @@
 #include <charconv>
 #include <optional>
 
+#include "common/text.hpp"
+
 namespace sitesim {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
+using tour::trim;
+constexpr auto lowercase = tour::to_lower;
 
 bool is_method_char(char c) { return c >= 'A' && c <= 'Z'; }
 

@@ -9,14 +9,11 @@
 namespace sitesim {
 namespace {
 
-// splitmix64's finaliser: turns a weak hash (FNV-1a of a short path) into 64 well-mixed bits, so
-// "/site/1" and "/site/2" get unrelated latencies and sizes.
-std::uint64_t mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
+// mix() turns a weak hash (FNV-1a of a short path) into 64 well-mixed bits, so "/site/1" and
+// "/site/2" get unrelated latencies and sizes.
+using tour::fnv1a_offset_basis;
+using tour::fnv1a_update;
+using tour::mix;
 
 // 64 printable characters: a 6-bit hash slice picks one.
 constexpr std::string_view alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .";
@@ -55,14 +52,6 @@ char body_byte(std::string_view path, std::size_t offset) { return byte_of(path_
 void fill_body(std::string_view path, std::size_t offset, std::span<char> out) {
     const std::uint64_t key = path_key(path);  // hash the path once, not once per byte
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = byte_of(key, offset + i);
-}
-
-std::uint64_t fnv1a_update(std::uint64_t hash, std::string_view bytes) {
-    for (const char c : bytes) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= fnv1a_prime;
-    }
-    return hash;
 }
 
 std::uint64_t expected_body_hash(std::string_view path, std::size_t bytes) {

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/hash.hpp"
+
 namespace sitesim {
 
 struct SiteParams {
@@ -40,13 +42,8 @@ char body_byte(std::string_view path, std::size_t offset);
 // body_byte(path, offset + i) for every i in out: the fast way to make (or check) a whole body.
 void fill_body(std::string_view path, std::size_t offset, std::span<char> out);
 
-// FNV-1a, 64 bit: for each byte, hash ^= byte; hash *= prime. Clients hash what they receive
-// with it and compare with expected_body_hash.
-inline constexpr std::uint64_t fnv1a_offset_basis = 14695981039346656037ULL;
-inline constexpr std::uint64_t fnv1a_prime = 1099511628211ULL;
-std::uint64_t fnv1a_update(std::uint64_t hash, std::string_view bytes);
-
-// The FNV-1a hash of the first `bytes` bytes of the page at `path` (its whole body when `bytes`
+// The FNV-1a hash (tour::fnv1a_update, common/hash.hpp) of the first `bytes` bytes of the page
+// at `path` (its whole body when `bytes`
 // is page_spec(...).bytes).
 std::uint64_t expected_body_hash(std::string_view path, std::size_t bytes);
 

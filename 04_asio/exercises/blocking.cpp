@@ -10,7 +10,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
 
 namespace exercise {
 
@@ -22,7 +22,7 @@ tour::FetchResult fetch_page(const std::string& url, const tour::FetchOptions& o
     return session.get(url);
 }
 
-asio::awaitable<void> fetch_one(tour::AsyncHttpClient& client, const tour::FetchOptions& options, std::string url,
+asio::awaitable<void> fetch_one(event_loop::AsyncHttpClient& client, const tour::FetchOptions& options, std::string url,
                                 tour::FetchResult& out) {
     out = fetch_page(url, options);
     if (!out.ok()) out = co_await client.async_get(std::move(url));  // one more try
@@ -33,7 +33,7 @@ asio::awaitable<void> fetch_one(tour::AsyncHttpClient& client, const tour::Fetch
 std::vector<tour::FetchResult> fetch_all(const std::vector<std::string>& urls, const tour::FetchOptions& options) {
     std::vector<tour::FetchResult> results(urls.size());
     asio::io_context io(1);
-    tour::AsyncHttpClient client(io, options);
+    event_loop::AsyncHttpClient client(io, options);
     for (std::size_t i = 0; i < urls.size(); ++i) {
         asio::co_spawn(io, fetch_one(client, options, urls[i], results[i]), [](std::exception_ptr e) {
             if (e) std::rethrow_exception(e);  // out of io.run(), to our caller

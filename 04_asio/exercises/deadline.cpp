@@ -7,7 +7,7 @@
 
 namespace exercise {
 
-asio::awaitable<tour::FetchResult> fetch_with_deadline(tour::AsyncHttpClient& client, std::string url,
+asio::awaitable<tour::FetchResult> fetch_with_deadline(event_loop::AsyncHttpClient& client, std::string url,
                                                        std::chrono::milliseconds deadline) {
     // TODO: race the request against an asio::steady_timer that expires after `deadline`.
     //       Hint: #include <asio/experimental/awaitable_operators.hpp> and

@@ -32,7 +32,7 @@ TEST_CASE("a slow page is cut off at the deadline, a fast one arrives whole") {
     asio::io_context io(1);
     tour::FetchOptions options;
     options.total_timeout = 10s;  // curl's own timeout is far away: the deadline must act
-    tour::AsyncHttpClient client(io, options);
+    event_loop::AsyncHttpClient client(io, options);
 
     const auto slow = run(io, exercise::fetch_with_deadline(client, sim.base_url() + "/site/1?delay_ms=1500", 150ms));
     CHECK(slow.url == sim.base_url() + "/site/1?delay_ms=1500");

@@ -9,7 +9,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
 #include "common/sites.hpp"
 #include "in_flight_limit.hpp"
 
@@ -26,7 +26,7 @@ asio::awaitable<void> hold_a_while(exercise::InFlightLimit& limit, std::size_t& 
     ++finished;
 }
 
-asio::awaitable<void> fetch_limited(exercise::InFlightLimit& limit, tour::AsyncHttpClient& client, std::string url,
+asio::awaitable<void> fetch_limited(exercise::InFlightLimit& limit, event_loop::AsyncHttpClient& client, std::string url,
                                     tour::FetchResult& out) {
     co_await limit.acquire();
     out = co_await client.async_get(std::move(url));
@@ -56,7 +56,7 @@ TEST_CASE("a coroutine per URL, at most 5 requests in flight at the server") {
     tour::SiteSimulator sim(config);
     const auto urls = sim.urls(30);
     asio::io_context io(1);
-    tour::AsyncHttpClient client(io, tour::FetchOptions{});
+    event_loop::AsyncHttpClient client(io, tour::FetchOptions{});
     exercise::InFlightLimit limit(io.get_executor(), 5);
     std::vector<tour::FetchResult> results(urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i) {

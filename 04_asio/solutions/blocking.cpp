@@ -12,13 +12,13 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
 
 namespace exercise {
 
 namespace {
 
-asio::awaitable<void> fetch_one(tour::AsyncHttpClient& client, std::string url, tour::FetchResult& out) {
+asio::awaitable<void> fetch_one(event_loop::AsyncHttpClient& client, std::string url, tour::FetchResult& out) {
     out = co_await client.async_get(std::move(url));  // suspends: other coroutines run meanwhile
 }
 
@@ -27,7 +27,7 @@ asio::awaitable<void> fetch_one(tour::AsyncHttpClient& client, std::string url, 
 std::vector<tour::FetchResult> fetch_all(const std::vector<std::string>& urls, const tour::FetchOptions& options) {
     std::vector<tour::FetchResult> results(urls.size());
     asio::io_context io(1);
-    tour::AsyncHttpClient client(io, options);
+    event_loop::AsyncHttpClient client(io, options);
     for (std::size_t i = 0; i < urls.size(); ++i) {
         asio::co_spawn(io, fetch_one(client, urls[i], results[i]), [](std::exception_ptr e) {
             if (e) std::rethrow_exception(e);  // out of io.run(), to our caller

@@ -17,7 +17,7 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
 }
 }  // namespace
 
-asio::awaitable<tour::FetchResult> fetch_with_deadline(tour::AsyncHttpClient& client, std::string url,
+asio::awaitable<tour::FetchResult> fetch_with_deadline(event_loop::AsyncHttpClient& client, std::string url,
                                                        std::chrono::milliseconds deadline) {
     using namespace asio::experimental::awaitable_operators;
     std::string copy = url;  // the request gets `url`; the deadline result still needs it

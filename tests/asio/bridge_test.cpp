@@ -1,4 +1,4 @@
-// tour::AsyncHttpClient (common/async_fetch.cpp) and chapter 4's model against sitesim: every
+// event_loop::AsyncHttpClient (04_asio/async_http_client.cpp) and chapter 4's model against sitesim: every
 // URL with exact bytes, the server-side concurrency, faults per URL, cancellation, ownership.
 #include <doctest/doctest.h>
 
@@ -11,7 +11,8 @@
 #include <asio/experimental/awaitable_operators.hpp>
 
 #include "asio_support.hpp"
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
+#include "common/posix.hpp"
 #include "common/sites.hpp"
 #include "event_loop.hpp"
 
@@ -20,7 +21,7 @@ using asio_test::check_page;
 
 namespace {
 // A named coroutine, not a capturing lambda: its parameters are copied into its frame.
-asio::awaitable<std::variant<tour::FetchResult, std::monostate>> race(tour::AsyncHttpClient& client, std::string url,
+asio::awaitable<std::variant<tour::FetchResult, std::monostate>> race(event_loop::AsyncHttpClient& client, std::string url,
                                                                       std::chrono::milliseconds deadline) {
     using namespace asio::experimental::awaitable_operators;
     co_return co_await (client.async_get(std::move(url)) || asio_test::sleep_for(deadline));
@@ -102,7 +103,7 @@ TEST_CASE("a request cancelled by a deadline is aborted cleanly, the client keep
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(asio_test::sim_config(5, 2));
     asio::io_context io(1);
-    tour::AsyncHttpClient client(io, tour::FetchOptions{});
+    event_loop::AsyncHttpClient client(io, tour::FetchOptions{});
 
     // The stalled request loses the race against a 100 ms timer: `||` cancels it mid-transfer
     // (its socket is open and watched), which must remove it from curl and free it cleanly.
@@ -120,7 +121,7 @@ TEST_CASE("requests keep what they need: the client may be destroyed while they 
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(asio_test::sim_config(6, 20));
     asio::io_context io(1);
-    auto client = std::make_unique<tour::AsyncHttpClient>(io, tour::FetchOptions{});
+    auto client = std::make_unique<event_loop::AsyncHttpClient>(io, tour::FetchOptions{});
     std::vector<tour::FetchResult> results(10);
     for (std::size_t i = 0; i < results.size(); ++i) {
         // async_get returns before anything runs; the awaitable owns the client's state.

@@ -9,11 +9,11 @@
 #include "simulator/site_model.hpp"
 
 using tour_test::build_path;
+using tour_test::contains;
 using tour_test::run_program;
 
 namespace {
 const auto asio_program = build_path("04_asio/04_asio");
-bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 }  // namespace
 
 TEST_CASE("04_asio prints the demo's lines, fetches every page and exits 0") {

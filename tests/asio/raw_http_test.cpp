@@ -22,9 +22,7 @@ using asio::ip::tcp;
 namespace {
 
 std::uint64_t fnv1a(const std::string& text) {
-    std::uint64_t hash = tour::fnv1a_offset_basis;
-    for (unsigned char c : text) hash = (hash ^ c) * tour::fnv1a_prime;
-    return hash;
+    return tour::fnv1a_update(tour::fnv1a_offset_basis, text);
 }
 
 // A one-connection server that answers each request with the next canned response.

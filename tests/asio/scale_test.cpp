@@ -5,7 +5,8 @@
 #include <dirent.h>
 
 #include "asio_support.hpp"
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
+#include "common/posix.hpp"
 #include "common/sites.hpp"
 #include "event_loop.hpp"
 

@@ -10,7 +10,7 @@
 #include <asio/experimental/awaitable_operators.hpp>
 
 #include "asio_support.hpp"
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
 #include "common/sites.hpp"
 
 using namespace std::chrono_literals;
@@ -40,7 +40,7 @@ struct Outcome {
 };
 
 // One request; a `cancelled` one races a 50 ms deadline, which wins and cancels it mid-transfer.
-asio::awaitable<void> one(tour::AsyncHttpClient& client, std::string url, Kind kind, Outcome& out) {
+asio::awaitable<void> one(event_loop::AsyncHttpClient& client, std::string url, Kind kind, Outcome& out) {
     using namespace asio::experimental::awaitable_operators;
     if (kind != Kind::cancelled) {
         out.result = co_await client.async_get(std::move(url));
@@ -58,7 +58,7 @@ TEST_CASE("stress: every fault, many rounds, one client, every outcome right") {
     tour::FetchOptions options;
     options.total_timeout = 400ms;  // stalls and slow bodies end here (curl error 28)
     asio::io_context io(1);
-    tour::AsyncHttpClient client(io, options);
+    event_loop::AsyncHttpClient client(io, options);
 
     constexpr std::size_t rounds = 6;
     constexpr std::size_t per_round = 90;

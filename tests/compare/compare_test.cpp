@@ -13,12 +13,12 @@
 #include "runs.hpp"
 
 using tour_test::build_path;
+using tour_test::contains;
 using tour_test::run_program;
 using tour_test::TempFile;
 
 namespace {
 const auto compare_program = build_path("compare/compare");
-bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 }  // namespace
 
 TEST_CASE("every built model runs, and each row is computed from its per-URL records") {

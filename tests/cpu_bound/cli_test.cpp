@@ -8,6 +8,7 @@
 
 #include "run_program.hpp"
 
+using tour_test::contains;
 using tour_test::run_program;
 using tour_test::TempFile;
 
@@ -15,7 +16,6 @@ namespace {
 
 const std::string program = CPU_BOUND_PROGRAM;
 
-bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 
 std::size_t count(const std::string& text, const std::string& piece) {
     std::size_t n = 0;

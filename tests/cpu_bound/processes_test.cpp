@@ -14,9 +14,10 @@
 #include "cpu_models.hpp"
 #include "workload.hpp"
 
+using tour_test::contains;
+
 namespace {
 
-bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 
 // Every child reaped: no zombies left behind.
 bool no_children_left() { return waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD; }

@@ -1,5 +1,6 @@
 // Chapter 3's model against the simulator, in this process: exact bytes, the server-side peak
-// (one request per worker process), a worker killed mid-run, and no child left behind.
+// (one request per worker process), failures per URL, and no child left behind. Workers that
+// die are tested in fake_session_test.cpp.
 //
 // These cases fork. ctest runs each case in a fresh process, which has one thread when it
 // forks: SiteSimulator uses posix_spawn and curl creates no thread for a numeric address.
@@ -125,74 +126,6 @@ TEST_CASE("more workers than URLs: only as many processes as URLs") {
     check_no_worker_left(sim);
 }
 
-TEST_CASE("worker 1 killed after 2 fetches: its URL is lost with the cause, every other URL is fetched") {
-    tour_test::ensure_curl_global();
-    tour::SiteSimulator sim(2, 10);
-    const auto urls = sim.urls(30);
-    tour::Progress progress(urls.size(), false);
-    const auto results = processes::download_all(urls, tour::FetchOptions{}, 3, progress, {.worker = 1, .after_fetches = 2});
-
-    REQUIRE(results.size() == urls.size());
-    std::size_t lost = 0;
-    for (std::size_t i = 0; i < urls.size(); ++i) {
-        if (!results[i].ok()) {
-            ++lost;
-            CAPTURE(urls[i]);
-            CHECK(results[i].url == urls[i]);
-            CHECK(results[i].error == "lost: worker 1 killed by SIGKILL");
-            CHECK(results[i].worker == 1);
-            continue;
-        }
-        check_fetched(urls[i], results[i], {2, 10});
-    }
-    CHECK(lost == 1);  // a worker holds one URL at a time: it loses exactly that one
-    // Worker 1 answered exactly 2 URLs before it died; the survivors took everything else.
-    std::size_t by_worker_1 = 0;
-    for (const auto& r : results) by_worker_1 += r.ok() && r.worker == 1 ? 1 : 0;
-    CHECK(by_worker_1 == 2);
-    CHECK(progress.done() == urls.size());
-    CHECK(tour::exit_status(results) == 1);
-    check_no_worker_left(sim);
-}
-
-TEST_CASE("a worker that exits with a failure status is reported the same way") {
-    tour_test::ensure_curl_global();
-    tour::SiteSimulator sim(2, 10);
-    const auto urls = sim.urls(12);
-    tour::Progress progress(urls.size(), false);
-    const auto results =
-        processes::download_all(urls, tour::FetchOptions{}, 2, progress, {.worker = 0, .after_fetches = 1, .exit_status = 3});
-    std::size_t lost = 0;
-    for (std::size_t i = 0; i < urls.size(); ++i) {
-        if (results[i].ok()) {
-            check_fetched(urls[i], results[i], {2, 10});
-        } else {
-            ++lost;
-            CHECK(results[i].error == "lost: worker 0 exited with status 3");
-        }
-    }
-    CHECK(lost == 1);
-    check_no_worker_left(sim);
-}
-
-TEST_CASE("every worker dead: the held URL is lost, the rest are reported as not fetched, and the call returns") {
-    tour_test::ensure_curl_global();
-    tour::SiteSimulator sim(2, 2);
-    const auto urls = sim.urls(6);
-    tour::Progress progress(urls.size(), false);
-    const auto results = processes::download_all(urls, tour::FetchOptions{}, 1, progress, {.worker = 0, .after_fetches = 2});
-    REQUIRE(results.size() == 6);
-    check_fetched(urls[0], results[0], {2, 2});
-    check_fetched(urls[1], results[1], {2, 2});
-    CHECK(results[2].error == "lost: worker 0 killed by SIGKILL");
-    for (std::size_t i = 3; i < urls.size(); ++i) {
-        CHECK(results[i].url == urls[i]);
-        CHECK(results[i].error == "not fetched: every worker process died (worker 0 killed by SIGKILL)");
-    }
-    CHECK(progress.done() == urls.size());
-    check_no_worker_left(sim);
-}
-
 TEST_CASE("failing URLs are reported per URL by the worker that tried them") {
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(2, 4);
@@ -232,20 +165,4 @@ TEST_CASE("refuses to fork while another thread is alive") {
     tour::Progress progress(1, false);
     CHECK_THROWS_AS(processes::download_all({"http://127.0.0.1:1/"}, tour::FetchOptions{}, 1, progress), std::logic_error);
     release.count_down();
-}
-
-TEST_CASE("the test-only crash switch: k:j or k:j:exit, nothing else") {
-    const auto kill = processes::CrashSwitch::parse("1:2");
-    CHECK(kill.worker == 1);
-    CHECK(kill.after_fetches == 2);
-    CHECK(kill.exit_status == 0);
-    const auto exit = processes::CrashSwitch::parse("0:5:exit");
-    CHECK(exit.worker == 0);
-    CHECK(exit.after_fetches == 5);
-    CHECK(exit.exit_status == 3);
-    for (const char* bad : {"", "1", "1:", ":2", "a:2", "1:2:", "1:2:kill", "-1:2", "1:-2", "1:2x"}) {
-        CAPTURE(bad);
-        CHECK_THROWS_AS(processes::CrashSwitch::parse(bad), std::invalid_argument);
-    }
-    CHECK(processes::CrashSwitch{}.worker == -1);  // off by default
 }

@@ -10,13 +10,13 @@
 #include "simulator/site_model.hpp"
 
 using tour_test::build_path;
+using tour_test::contains;
 using tour_test::run_program;
 using tour_test::TempFile;
 
 namespace {
 const auto serial_program = build_path("01_serial/01_serial");
 
-bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 }  // namespace
 
 TEST_CASE("a default-shaped run against the embedded simulator prints the demo's lines and exits 0") {

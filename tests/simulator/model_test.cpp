@@ -84,7 +84,7 @@ TEST_CASE("expected_body_hash is FNV-1a 64 of the body") {
     CHECK(sitesim::expected_body_hash(path, 10000) == hash);
     CHECK(sitesim::expected_body_hash(path, 0) == 14695981039346656037ULL);
     CHECK(sitesim::expected_body_hash(path, 9999) != hash);
-    CHECK(sitesim::fnv1a_update(sitesim::fnv1a_offset_basis, "a") == 0xaf63dc4c8601ec8cULL);  // FNV-1a("a")
+    CHECK(tour::fnv1a_update(tour::fnv1a_offset_basis, "a") == 0xaf63dc4c8601ec8cULL);  // FNV-1a("a")
 }
 
 TEST_CASE("request heads: complete, incomplete, bad, too large") {

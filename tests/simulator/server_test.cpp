@@ -24,7 +24,7 @@ namespace {
 
 bool exited_with(int status, int code) { return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code; }
 
-std::uint64_t fnv1a(const std::string& body) { return sitesim::fnv1a_update(sitesim::fnv1a_offset_basis, body); }
+std::uint64_t fnv1a(const std::string& body) { return tour::fnv1a_update(tour::fnv1a_offset_basis, body); }
 
 std::string address_of(const sockaddr_in& address) {
     char text[INET_ADDRSTRLEN] = {};

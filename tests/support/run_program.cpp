@@ -1,10 +1,12 @@
 #include "run_program.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,7 +22,7 @@ extern char** environ;
 namespace tour_test {
 
 ProgramRun run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
-                       std::chrono::seconds limit) {
+                       std::chrono::seconds limit, const std::function<void(pid_t)>& meanwhile) {
     std::vector<std::string> all = {program.string()};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -47,6 +49,8 @@ ProgramRun run_program(const std::filesystem::path& program, const std::vector<s
     }
 
     ProgramRun run;
+    std::jthread helper;
+    if (meanwhile) helper = std::jthread([&meanwhile, pid] { meanwhile(pid); });
     const auto deadline = std::chrono::steady_clock::now() + limit;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&run.out, &run.err};
@@ -76,12 +80,34 @@ ProgramRun run_program(const std::filesystem::path& program, const std::vector<s
     for (auto& f : fds) {
         if (f.fd >= 0) close(f.fd);
     }
+    if (helper.joinable()) helper.join();
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
     return run;
+}
+
+std::vector<std::pair<pid_t, std::string>> children_of(pid_t parent) {
+    std::vector<std::pair<pid_t, std::string>> children;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "stat");
+        std::string stat;
+        std::getline(in, stat);
+        const auto open = stat.find('(');
+        const auto close = stat.rfind(')');  // the command name may contain spaces and parentheses
+        if (open == std::string::npos || close == std::string::npos) continue;
+        char state = 0;
+        long ppid = 0;
+        if (std::sscanf(stat.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent) {
+            children.emplace_back(static_cast<pid_t>(std::stol(name)), stat.substr(open + 1, close - open - 1));
+        }
+    }
+    return children;
 }
 
 std::filesystem::path build_path(const std::string& relative) { return std::filesystem::path(TOUR_BINARY_DIR) / relative; }

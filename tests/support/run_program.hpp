@@ -3,8 +3,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <utility>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "common/fetch.hpp"
 
@@ -18,9 +22,17 @@ struct ProgramRun {
     std::string err;
 };
 
-// posix_spawn `program` with `args`; kill it after `limit`. Always reaps the child.
+// posix_spawn `program` with `args`; kill it after `limit`. Always reaps the child. While it runs,
+// `meanwhile(pid)` (if given) runs on a thread of its own, e.g. to signal the program's children.
 ProgramRun run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
-                       std::chrono::seconds limit = std::chrono::seconds(120));
+                       std::chrono::seconds limit = std::chrono::seconds(120),
+                       const std::function<void(pid_t)>& meanwhile = {});
+
+// The processes whose parent is `parent`, with their command names (/proc/PID/comm).
+std::vector<std::pair<pid_t, std::string>> children_of(pid_t parent);
+
+// `text` contains `piece`.
+inline bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 
 // Path of a program this build made, e.g. build_path("01_serial/01_serial").
 std::filesystem::path build_path(const std::string& relative);

@@ -12,13 +12,13 @@
 #include "simulator/site_model.hpp"
 
 using tour_test::build_path;
+using tour_test::contains;
 using tour_test::run_program;
 using tour_test::TempFile;
 
 namespace {
 const auto threads_program = build_path("02_threads/02_threads");
 
-bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 
 std::uint64_t expected_bytes(std::uint64_t seed, int latency_ms, std::size_t count) {
     std::uint64_t bytes = 0;

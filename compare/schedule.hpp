@@ -9,7 +9,7 @@
 #include <queue>
 #include <vector>
 
-namespace tour {
+namespace compare {
 
 // Greedy list scheduling: URLs are taken in order, each by the worker that becomes free
 // first, exactly as a pool taking indices from a shared counter does. With 1 worker it is
@@ -33,4 +33,4 @@ inline std::chrono::milliseconds ideal_makespan(const std::vector<std::chrono::m
     return makespan;
 }
 
-}  // namespace tour
+}  // namespace compare

@@ -6,7 +6,7 @@
 // and get exactly what HttpSession::get returns (same options, same checks: prepare_transfer
 // and finish_transfer), while one thread keeps thousands of requests in flight.
 //
-// How the pieces fit (common/async_fetch.cpp explains every rule):
+// How the pieces fit (async_http_client.cpp explains every rule):
 //  * curl decides WHAT to wait for: it calls our socket callback ("watch fd 7 for reading")
 //    and our timer callback ("call me back in 37 ms").
 //  * Asio does the WAITING: an async_wait per socket on a stream_descriptor, one steady_timer.
@@ -25,13 +25,13 @@
 
 #include "common/fetch.hpp"
 
-namespace tour {
+namespace event_loop {
 
 class AsyncHttpClient {
 public:
     // Requests are driven by `io`, which must outlive the client; call async_get from
     // coroutines running on `io`, and run `io` on one thread.
-    AsyncHttpClient(asio::io_context& io, FetchOptions options);
+    AsyncHttpClient(asio::io_context& io, tour::FetchOptions options);
     ~AsyncHttpClient();
     AsyncHttpClient(const AsyncHttpClient&) = delete;
     AsyncHttpClient& operator=(const AsyncHttpClient&) = delete;
@@ -42,25 +42,16 @@ public:
     // `||` race against a deadline timer), the transfer is aborted and the result says
     // "cancelled". The returned awaitable holds what it needs: it stays valid even if the
     // client object is destroyed before it finishes.
-    asio::awaitable<FetchResult> async_get(std::string url);
+    asio::awaitable<tour::FetchResult> async_get(std::string url);
 
     // Transfers started and not yet finished (for tests and progress displays).
     std::size_t in_flight() const;
 
 private:
-    struct Core;      // the multi handle, the timer, the watched sockets (async_fetch.cpp)
+    struct Core;      // the multi handle, the timer, the watched sockets (async_http_client.cpp)
     struct Transfer;  // one request: easy handle, TransferState, completion signal
-    static asio::awaitable<FetchResult> run_transfer(std::shared_ptr<Core> core, std::string url);
+    static asio::awaitable<tour::FetchResult> run_transfer(std::shared_ptr<Core> core, std::string url);
     std::shared_ptr<Core> core_;
 };
 
-// Raise this process's soft limit on open files (RLIMIT_NOFILE) to its hard limit and return
-// the new soft limit. Every connection in flight is one file descriptor; the usual soft limit
-// (1024) is far below 10,000.
-std::size_t raise_open_file_limit();
-
-// How many connections the current soft limit leaves room for (it minus a reserve for the
-// program's other files).
-std::size_t connection_budget();
-
-}  // namespace tour
+}  // namespace event_loop

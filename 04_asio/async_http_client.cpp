@@ -13,7 +13,7 @@
 //     holds the state it needs (shared_ptr/weak_ptr) and checks before touching anything.
 //  5. Teardown order: easy handles out of the multi before curl_easy_cleanup; callbacks cleared
 //     before curl_multi_cleanup (which closes the cached connections and would call them).
-#include "common/async_fetch.hpp"
+#include "async_http_client.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -24,9 +24,15 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
-#include <sys/resource.h>
 
-namespace tour {
+namespace event_loop {
+
+using tour::Clock;
+using tour::FetchOptions;
+using tour::FetchResult;
+using tour::finish_transfer;
+using tour::prepare_transfer;
+using tour::TransferState;
 
 namespace {
 
@@ -310,24 +316,4 @@ AsyncHttpClient::~AsyncHttpClient() = default;
 
 std::size_t AsyncHttpClient::in_flight() const { return core_->in_flight; }
 
-std::size_t raise_open_file_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
-    if (limit.rlim_cur < limit.rlim_max) {
-        rlimit raised = limit;
-        raised.rlim_cur = limit.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-    }
-    return limit.rlim_cur == RLIM_INFINITY ? static_cast<std::size_t>(1) << 20 : static_cast<std::size_t>(limit.rlim_cur);
-}
-
-std::size_t connection_budget() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
-    const std::size_t soft =
-        limit.rlim_cur == RLIM_INFINITY ? static_cast<std::size_t>(1) << 20 : static_cast<std::size_t>(limit.rlim_cur);
-    constexpr std::size_t reserve = 64;  // stdio, the epoll fd, curl's wake-up pair, logs, --json ...
-    return soft > reserve ? soft - reserve : 0;
-}
-
-}  // namespace tour
+}  // namespace event_loop

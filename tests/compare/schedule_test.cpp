@@ -1,14 +1,14 @@
-// The yardstick of chapter 2's benchmark: greedy list scheduling (common/schedule.hpp).
+// The yardstick of the comparison: greedy list scheduling (compare/schedule.hpp).
 #include <doctest/doctest.h>
 
 #include <numeric>
 
-#include "common/schedule.hpp"
+#include "schedule.hpp"
 #include "simulator/site_model.hpp"
 
 using namespace std::chrono_literals;
 using ms = std::chrono::milliseconds;
-using tour::ideal_makespan;
+using compare::ideal_makespan;
 
 TEST_CASE("one worker: the sum, a worker per request (or 0): the longest") {
     const std::vector<ms> latencies = {5ms, 3ms, 4ms, 2ms, 1ms};

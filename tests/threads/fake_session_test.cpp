@@ -1,0 +1,112 @@
+// Chapter 2's model linked with the fake session (tests/support/fake_session.hpp) instead of
+// libcurl: what the pool does when a fetch throws, and when the OS refuses a thread. No network.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+
+#include "fake_session.hpp"
+#include "threads.hpp"
+
+TEST_CASE("an exception thrown inside a worker is reported for its URL, never std::terminate") {
+    std::vector<std::string> urls;
+    for (int i = 0; i < 30; ++i) urls.push_back("fake://ok/" + std::to_string(i));
+    urls[3] = "fake://throw/3";
+    urls[17] = "fake://throw/17";
+    urls[21] = "fake://throw-int";
+    for (const int workers : {1, 4, 0}) {
+        CAPTURE(workers);
+        tour::Progress progress(urls.size(), false);
+        const auto results = threads::download_all(urls, tour::FetchOptions{}, workers, progress);
+        REQUIRE(results.size() == urls.size());
+        CHECK(progress.done() == urls.size());
+        for (std::size_t i = 0; i < urls.size(); ++i) {
+            CAPTURE(i);
+            CHECK(results[i].url == urls[i]);
+            CHECK(results[i].end >= results[i].start);
+            if (i == 3 || i == 17) {
+                CHECK(results[i].error == "exception in worker: boom at " + std::to_string(i));
+            } else if (i == 21) {
+                CHECK(results[i].error == "exception in worker (not a std::exception)");
+            } else {
+                CHECK_MESSAGE(results[i].ok(), results[i].error);
+                CHECK(results[i].bytes == urls[i].size());
+            }
+        }
+    }
+}
+
+TEST_CASE("every fetch throwing: every URL reports it, the run still ends") {
+    const std::vector<std::string> urls(12, "fake://throw/always");
+    tour::Progress progress(urls.size(), false);
+    const auto results = threads::download_all(urls, tour::FetchOptions{}, 3, progress);
+    REQUIRE(results.size() == urls.size());
+    for (const auto& r : results) CHECK(r.error == "exception in worker: boom at always");
+}
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+namespace {
+
+long vm_size_kib() {
+    std::ifstream in("/proc/self/status");
+    for (std::string key; in >> key;) {
+        if (key == "VmSize:") {
+            long kib = 0;
+            in >> kib;
+            return kib;
+        }
+    }
+    return -1;
+}
+
+// Lowers this process's address-space limit for as long as it lives.
+class AddressSpaceLimit {
+public:
+    explicit AddressSpaceLimit(rlim_t bytes) {
+        REQUIRE(getrlimit(RLIMIT_AS, &saved_) == 0);
+        rlimit lowered = saved_;
+        lowered.rlim_cur = bytes;
+        REQUIRE(setrlimit(RLIMIT_AS, &lowered) == 0);
+    }
+    ~AddressSpaceLimit() { setrlimit(RLIMIT_AS, &saved_); }
+    AddressSpaceLimit(const AddressSpaceLimit&) = delete;
+    AddressSpaceLimit& operator=(const AddressSpaceLimit&) = delete;
+
+private:
+    rlimit saved_{};
+};
+
+}  // namespace
+
+// The OS refuses a thread when there is no address space left for its stack (8 MiB each by
+// default): with the limit only ~48 MiB above what the process uses, thread ~5 of 200 fails.
+// (Sanitizer builds reserve terabytes of shadow memory and cannot run under such a limit.)
+TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
+    // Each fetch waits 50 ms, keeping the started threads alive while the others are created.
+    const std::vector<std::string> urls(200, "fake://sleep/50");
+    const std::size_t fetched_before = tour_test::fake_fetches_done();
+    tour::Progress progress(urls.size(), false);
+    std::vector<tour::FetchResult> results;
+    {
+        const long kib = vm_size_kib();
+        REQUIRE(kib > 0);
+        AddressSpaceLimit limit(static_cast<rlim_t>(kib + 48 * 1024) * 1024);
+        results = threads::download_all(urls, tour::FetchOptions{}, 0, progress);
+    }
+    REQUIRE(results.size() == urls.size());
+    CHECK(progress.done() == urls.size());
+    std::size_t refused = 0;
+    for (const auto& r : results) {
+        if (r.ok()) continue;
+        CAPTURE(r.error);
+        CHECK(r.error.find("not fetched: could not start thread ") == 0);
+        ++refused;
+    }
+    CHECK(refused > 0);
+    CHECK(results.size() - refused == tour_test::fake_fetches_done() - fetched_before);  // the rest really ran
+}
+#endif
