@@ -4,22 +4,78 @@
 //   ./build/compare/compare                          # 80 simulated sites, all models
 //   ./build/compare/compare --only serial,asio --timeline docs/images/timeline.svg
 //   ./build/compare/compare --sweep --sweep-chart sweep.svg   # time against workers, per model
-#include <cstdlib>
+//
+// The jobs live in their own files: run_model.cpp runs and measures one model (and the
+// launcher process that starts them), table.cpp makes the table and the JSON, charts.cpp
+// draws the SVG charts, schedule.hpp computes the ideal times.
+#include <algorithm>
+#include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
-#include <unistd.h>
+#include <stdlib.h>
 
+#include "charts.hpp"
+#include "common/fetch.hpp"
 #include "common/options.hpp"
-#include "schedule.hpp"
+#include "common/report.hpp"
 #include "common/sites.hpp"
 #include "common/url_list.hpp"
-#include "runs.hpp"
+#include "run_model.hpp"
 #include "simulator/site_model.hpp"
+#include "table.hpp"
 
 namespace {
+
+// What compare's own options choose, beside the download options it passes on.
+struct Choices {
+    tour::Options options;
+    std::optional<int> workers;  // --workers; unset: each model's own default
+    std::vector<compare::ModelInfo> models;
+    std::optional<std::filesystem::path> timeline;
+    bool sweep = false;
+    std::optional<std::filesystem::path> sweep_chart;
+};
+
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> parts;
+    std::stringstream in(text);
+    for (std::string part; std::getline(in, part, ',');) {
+        if (!part.empty()) parts.push_back(part);
+    }
+    return parts;
+}
+
+const compare::ModelInfo* find_model(const std::string& key) {
+    const auto& models = compare::all_models();
+    const auto found = std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.key == key; });
+    return found == models.end() ? nullptr : &*found;
+}
+
+// --only LIST: which models run, always in the order of compare::all_models().
+std::vector<compare::ModelInfo> chosen_models(const std::string& only) {
+    const auto keys = split_commas(only);
+    std::vector<compare::ModelInfo> chosen;
+    for (const auto& model : compare::all_models()) {
+        if (keys.empty() || std::find(keys.begin(), keys.end(), model.key) != keys.end()) chosen.push_back(model);
+    }
+    return chosen;
+}
+
+const CLI::Validator known_models(
+    [](const std::string& value) {
+        for (const auto& key : split_commas(value)) {
+            if (!find_model(key)) return "unknown model '" + key + "' (known: serial, threads, processes, asio)";
+        }
+        return std::string();
+    },
+    "", "MODELS");
 
 // A private scratch directory for the URL list and the children's JSON, removed at exit.
 class ScratchDir {
@@ -41,187 +97,121 @@ private:
     std::filesystem::path path_;
 };
 
-std::filesystem::path build_dir() {
-    return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path();
+// The same list for every model: written to a file each program reads with --urls, and with
+// the simulator each URL's latency (which the ideal times need).
+compare::Workload make_workload(const tour::SiteList& sites, const tour::Options& options, const ScratchDir& scratch) {
+    compare::Workload work;
+    work.url_file = scratch.path() / "urls.txt";
+    std::ofstream out(work.url_file);
+    for (const auto& url : sites.urls) out << url << '\n';
+    if (!out.flush()) throw std::runtime_error(work.url_file.string() + ": cannot be written");
+    work.output_dir = scratch.path();
+    work.timeout_s = options.timeout_s;
+    work.cacert = options.cacert;
+    work.simulator = sites.simulator.get();
+    if (sites.simulator) {
+        for (const auto& url : sites.urls) {
+            const auto slash = url.find('/', url.find("://") + 3);
+            work.latencies.push_back(sitesim::page_spec({options.seed, options.latency_ms}, url.substr(slash)).latency);
+        }
+    }
+    return work;
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> parts;
-    std::stringstream in(text);
-    for (std::string part; std::getline(in, part, ',');) {
-        if (!part.empty()) parts.push_back(part);
+// The sweep: every model that has workers, with 1, 2, 4, ... workers up to one per URL.
+std::vector<compare::ModelRun> run_sweep(compare::Launcher& launcher, const std::vector<compare::ModelInfo>& models,
+                                         const compare::Workload& work, std::size_t url_count) {
+    std::vector<compare::ModelRun> runs;
+    for (const auto& model : models) {
+        if (!model.has_workers) continue;
+        for (std::size_t w = 1;; w *= 2) {
+            const std::size_t workers = std::min(w, url_count);
+            std::cerr << "sweep: " << model.label << " with " << workers << " workers\n";
+            runs.push_back(compare::run_model(launcher, model, static_cast<int>(workers), work));
+            if (workers == url_count) break;
+        }
     }
-    return parts;
+    return runs;
 }
 
-struct Plan {
-    tour::Options options;
-    bool workers_given = false;
-    std::vector<compare::ModelInfo> models;
-    std::optional<std::filesystem::path> timeline;
-    bool sweep = false;
-    std::optional<std::filesystem::path> sweep_chart;
-};
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path);
+    out << text;
+    if (!out.flush()) throw tour::InputError(path.string() + ": cannot be written");
+}
 
-// Latency of each URL when the simulator serves the list (the ideal bounds need them).
-std::vector<std::chrono::milliseconds> simulated_latencies(const std::vector<std::string>& urls, const tour::Options& o) {
-    std::vector<std::chrono::milliseconds> latencies;
-    for (const auto& url : urls) {
-        const auto slash = url.find('/', url.find("://") + 3);
-        latencies.push_back(sitesim::page_spec({o.seed, o.latency_ms}, url.substr(slash)).latency);
-    }
-    return latencies;
+bool any_failed(const std::vector<compare::ModelRun>& runs) {
+    const auto rows = compare::make_rows(runs);
+    return std::any_of(rows.begin(), rows.end(), [](const compare::Row& row) { return row.failed > 0; });
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const tour::ProgramInfo info{
-        .name = "compare",
-        .model = "",
-        .description = "The C++ concurrency tour's comparison: runs the serial, threads, processes and Asio "
-                       "download programs on the same site list (the embedded simulator unless --urls), then "
-                       "prints a table of wall time, speed-up against serial, the ideal time for each model's "
-                       "concurrency (from the simulator's known latencies), the server-side peak of requests in "
-                       "flight, CPU time, peak memory and context switches.",
-        .workers_rule = tour::WorkersRule::positive,
-        .default_workers = 0,
-        .workers_help = "Passed to every model that has workers (default: each model's own: threads 10, "
-                        "processes = cores, asio no cap)",
-    };
-    CLI::App app(info.description, info.name);
-    app.footer("Exit status: 0 every model fetched every URL; 1 some fetches failed; 2 bad usage or input.");
-    Plan plan;
+    // 1. The command line: the download options every program has (passed on to the models),
+    //    --workers, and compare's own.
+    CLI::App app{"The C++ concurrency tour's comparison: runs the serial, threads, processes and Asio "
+                 "download programs on the same site list (the embedded simulator unless --urls), then "
+                 "prints a table of wall time, speed-up against serial, the ideal time for each model's "
+                 "concurrency (from the simulator's known latencies), the server-side peak of requests in "
+                 "flight, CPU time, peak memory and context switches.",
+                 "compare"};
+    Choices choices;
+    tour::add_download_options(app, choices.options);
+    int workers = 0;
+    auto* workers_option = tour::add_workers_option(
+        app, workers,
+        "Passed to every model that has workers (default: each model's own: threads 10, processes = cores, asio no cap)", 1);
     std::string only;
-    add_common_options(app, plan.options, info);
-    app.add_option("--only", only, "Comma-separated models to run: serial,threads,processes,asio (default: all built)")
-        ->type_name("LIST");
-    app.add_option("--timeline", plan.timeline, "Write an SVG timeline: a panel per model, a lane per worker, a bar per request")
+    app.add_option("--only", only, "Comma-separated models to run: serial,threads,processes,asio (default: all four)")
+        ->check(known_models)->type_name("LIST");
+    app.add_option("--timeline", choices.timeline, "Write an SVG timeline: a panel per model, a lane per worker, a bar per request")
         ->type_name("FILE.svg");
-    auto* sweep = app.add_flag("--sweep", plan.sweep, "Also run each concurrent model with 1, 2, 4, ... workers (up to one per URL)");
-    app.add_option("--sweep-chart", plan.sweep_chart, "With --sweep: write the sweep as an SVG chart of time against workers")
+    auto* sweep = app.add_flag("--sweep", choices.sweep, "Also run each concurrent model with 1, 2, 4, ... workers (up to one per URL)");
+    app.add_option("--sweep-chart", choices.sweep_chart, "With --sweep: write the sweep as an SVG chart of time against workers")
         ->needs(sweep)->type_name("FILE.svg");
-    try {
-        app.parse(argc, argv);
-        plan.workers_given = app.count("--workers") > 0;
-        tour::finish_options(plan.options, info, plan.workers_given);
-        std::set<std::string> wanted;
-        for (const auto& key : split_commas(only)) {
-            const auto& models = compare::all_models();
-            if (std::none_of(models.begin(), models.end(), [&](const auto& m) { return m.key == key; })) {
-                throw CLI::ValidationError("--only", "unknown model '" + key + "' (known: serial, threads, processes, asio)");
-            }
-            wanted.insert(key);
-        }
-        for (const auto& model : compare::all_models()) {
-            const bool built = std::filesystem::exists(build_dir() / model.program);
-            if (!wanted.empty() && !wanted.count(model.key)) continue;
-            if (!built) {
-                if (!wanted.empty()) throw CLI::ValidationError("--only", model.program + " is not built");
-                std::cerr << "compare: " << model.program << " is not built; skipping " << model.label << "\n";
-                continue;
-            }
-            plan.models.push_back(model);
-        }
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e, std::cout, std::cerr);
-        if (code == 0) return 0;
-        std::cerr << "Run 'compare --help' for the options.\n";
-        return 2;
-    }
+    app.footer("Exit status: 0 every model fetched every URL; 1 some fetches failed; 2 bad usage or input.");
+    if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
+    if (workers_option->count() > 0) choices.workers = workers;
+    choices.models = chosen_models(only);
 
     try {
-        // First, while compare is small and has one thread: see compare::Launcher.
+        // 2. The launcher first, while compare is small and has one thread: see compare::Launcher.
         compare::Launcher launcher;
-        ScratchDir scratch;
         tour::CurlGlobal curl;  // for the simulator's /__stats
-        std::unique_ptr<tour::SiteSimulator> simulator;
-        std::filesystem::path url_file;
-        std::vector<std::string> urls;
-        if (plan.options.urls_file) {
-            url_file = *plan.options.urls_file;
-            urls = tour::read_url_list(url_file);  // bad input fails here, once, with file:line
-        } else {
-            simulator = std::make_unique<tour::SiteSimulator>(plan.options.seed, plan.options.latency_ms);
-            urls = simulator->urls(plan.options.sites);
-            url_file = scratch.path() / "urls.txt";
-            std::ofstream out(url_file);
-            for (const auto& u : urls) out << u << '\n';
-        }
-        std::vector<std::string> all_urls;
-        for (std::size_t r = 0; r < plan.options.repeat; ++r) all_urls.insert(all_urls.end(), urls.begin(), urls.end());
-        std::optional<std::vector<std::chrono::milliseconds>> latencies;
-        if (simulator) latencies = simulated_latencies(all_urls, plan.options);
 
-        auto run_one = [&](const compare::ModelInfo& model, std::optional<int> workers) {
-            const auto json_path = scratch.path() / (model.key + ".json");
-            std::vector<std::string> args = {"--urls", url_file.string(), "--repeat", std::to_string(plan.options.repeat),
-                                             "--timeout", std::to_string(plan.options.timeout_s), "--json", json_path.string()};
-            if (!plan.options.cacert.empty()) args.insert(args.end(), {"--cacert", plan.options.cacert});
-            if (workers && model.has_workers) args.insert(args.end(), {"--workers", std::to_string(*workers)});
-            if (simulator) simulator->reset_stats();
-            compare::ModelRun run;
-            run.model = model;
-            std::tie(run.exit_code, run.usage) = launcher.run(build_dir() / model.program, args);
-            if (run.exit_code == 2 || !std::filesystem::exists(json_path)) {
-                throw std::runtime_error(model.program + " failed to run (exit status " + std::to_string(run.exit_code) + ")");
-            }
-            run.report = nlohmann::json::parse(std::ifstream(json_path));
-            if (simulator) {
-                run.server_peak_in_flight = simulator->stats().at("peak_in_flight").get<long>();
-                const auto w = static_cast<std::size_t>(run.report.at("workers").get<int>());
-                run.ideal_seconds = std::chrono::duration<double>(compare::ideal_makespan(*latencies, w)).count();
-            }
-            return run;
-        };
+        // 3. The sites: the simulator, or --urls (bad input fails here, once, with file:line).
+        const tour::SiteList sites = tour::select_sites(choices.options);
+        const ScratchDir scratch;
+        const compare::Workload work = make_workload(sites, choices.options, scratch);
 
+        // 4. Each model, one after another, on the same list.
         std::vector<compare::ModelRun> runs;
-        for (const auto& model : plan.models) {
-            runs.push_back(run_one(model, plan.workers_given ? std::optional<int>(plan.options.workers) : std::nullopt));
-        }
+        for (const auto& model : choices.models) runs.push_back(compare::run_model(launcher, model, choices.workers, work));
+
+        // 5. The table.
         const auto rows = compare::make_rows(runs);
         std::cout << '\n' << compare::format_table(rows);
-        if (!simulator) std::cout << "(ideal times and server-side concurrency need the simulator)\n";
+        if (!sites.simulator) std::cout << "(ideal times and server-side concurrency need the simulator)\n";
+        nlohmann::json doc = {{"sites", sites.urls.size()}, {"runs", compare::to_json(runs, rows)}};
 
-        nlohmann::json doc = {{"sites", all_urls.size()}, {"runs", compare::to_json(runs, rows)}};
-        if (plan.sweep) {
-            std::vector<compare::ModelRun> sweep_runs;
-            for (const auto& model : plan.models) {
-                if (!model.has_workers) continue;
-                for (std::size_t w = 1;; w *= 2) {
-                    const std::size_t workers = std::min(w, all_urls.size());
-                    std::cerr << "sweep: " << model.label << " with " << workers << " workers\n";
-                    sweep_runs.push_back(run_one(model, static_cast<int>(workers)));
-                    if (workers == all_urls.size()) break;
-                }
-            }
+        // 6. The sweep.
+        std::vector<compare::ModelRun> sweep_runs;
+        if (choices.sweep) {
+            sweep_runs = run_sweep(launcher, choices.models, work, sites.urls.size());
             const auto sweep_rows = compare::make_rows(sweep_runs);
             std::cout << "\nSweep: time against workers\n" << compare::format_table(sweep_rows);
             doc["sweep"] = compare::to_json(sweep_runs, sweep_rows);
-            if (plan.sweep_chart) {
-                std::ofstream out(*plan.sweep_chart);
-                out << compare::sweep_svg(sweep_rows);
-                if (!out) throw tour::InputError(plan.sweep_chart->string() + ": cannot be written");
-            }
-            runs.insert(runs.end(), sweep_runs.begin(), sweep_runs.end());
+            if (choices.sweep_chart) write_text_file(*choices.sweep_chart, compare::sweep_svg(sweep_rows));
         }
-        if (plan.options.json_file) {
-            std::ofstream out(*plan.options.json_file);
-            out << doc.dump(2) << '\n';
-            if (!out) throw tour::InputError(plan.options.json_file->string() + ": cannot be written");
-        }
-        if (plan.timeline) {
-            const std::vector<compare::ModelRun> main_runs(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(plan.models.size()));
-            std::ofstream out(*plan.timeline);
-            out << compare::timeline_svg(main_runs);
-            if (!out) throw tour::InputError(plan.timeline->string() + ": cannot be written");
-        }
-        // Exit status 1 when any fetch failed, in the main runs or in the sweep.
-        for (const auto& row : compare::make_rows(runs)) {
-            if (row.failed > 0) return 1;
-        }
-        return 0;
-    } catch (const tour::InputError& e) {
+
+        // 7. The files asked for.
+        if (choices.options.json_file) tour::write_json_file(*choices.options.json_file, doc);
+        if (choices.timeline) write_text_file(*choices.timeline, compare::timeline_svg(runs));
+
+        // 8. Exit status 1 when any fetch failed, in the main runs or in the sweep.
+        return any_failed(runs) || any_failed(sweep_runs) ? 1 : 0;
+    } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start, an unwritable file
         std::cerr << "compare: " << e.what() << '\n';
         return 2;
     } catch (const std::exception& e) {

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/sites.hpp"
+#include "charts.hpp"
+#include "run_model.hpp"
 #include "run_program.hpp"
-#include "runs.hpp"
+#include "table.hpp"
 
 using tour_test::build_path;
 using tour_test::contains;

@@ -1,5 +1,6 @@
-// compare: runs each chapter's program on one site list and measures what the Python demo's
-// text argues about: wall time, CPU time, memory, context switches.
+// Running and measuring one model: compare runs each chapter's program on one site list and
+// measures what the Python demo's text argues about: wall time, CPU time, memory, context
+// switches.
 //
 // Each model runs as its own child process (its chapter's program with --urls and --json),
 // for two reasons: wait4() then gives that model's own resource usage (CPU, peak RSS, context
@@ -12,11 +13,18 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/types.h>
 
 #include <nlohmann/json.hpp>
+
+#include "common/posix.hpp"
+
+namespace tour {
+class SiteSimulator;
+}
 
 namespace compare {
 
@@ -71,35 +79,25 @@ public:
 
 private:
     pid_t pid_ = -1;
-    int requests_ = -1;  // compare -> launcher: argument lists
-    int replies_ = -1;   // launcher -> compare: exit status and usage, or an error
+    tour::Fd requests_;  // compare -> launcher: argument lists
+    tour::Fd replies_;   // launcher -> compare: exit status and usage, or an error
 };
 
-// One table row per run, values computed from the runs (speed-up against the run labelled
-// "Serial" when present).
-struct Row {
-    std::string model;
-    int workers = 0;
-    std::size_t ok = 0, failed = 0;
-    double seconds = 0;
-    std::optional<double> speedup;
-    std::optional<double> ideal_seconds;
-    std::optional<long> peak_in_flight;
-    double cpu_seconds = 0;
-    long peak_rss_kib = 0;
-    long voluntary_switches = 0, involuntary_switches = 0;
+// What every model is given, so that they all do the same work.
+struct Workload {
+    std::filesystem::path url_file;    // the URL list, one a line (--repeat already applied)
+    std::filesystem::path output_dir;  // where each program writes its --json
+    double timeout_s = 30;             // --timeout, passed on
+    std::string cacert;                // --cacert, passed on when set
+    const tour::SiteSimulator* simulator = nullptr;    // serving the list; null with --urls
+    std::vector<std::chrono::milliseconds> latencies;  // of each URL when simulated (for the ideal); else empty
 };
-std::vector<Row> make_rows(const std::vector<ModelRun>& runs);
-std::string format_table(const std::vector<Row>& rows);
-nlohmann::json to_json(const std::vector<ModelRun>& runs, const std::vector<Row>& rows);
 
-// An SVG with one panel per run on a shared time axis: a lane per worker, a bar per request.
-std::string timeline_svg(const std::vector<ModelRun>& runs);
-
-// An SVG line chart of a sweep: wall seconds against workers, one line per model, and the
-// ideal time for each worker count (dashed) when the rows have it. Both axes are logarithmic,
-// so halving the time per doubling of workers is a straight line and the point where adding
-// workers stops helping is where a line turns flat.
-std::string sweep_svg(const std::vector<Row>& rows);
+// Run `model`'s program on `work` through `launcher`, with `workers` when given and the model
+// has workers (otherwise the program's own default), and collect what it reported and what it
+// cost: its --json report, its usage, and with the simulator the server-side peak of requests
+// in flight and the ideal time for the concurrency it ran with. Throws std::runtime_error when
+// the program could not run (exit status 2, or no report).
+ModelRun run_model(Launcher& launcher, const ModelInfo& model, std::optional<int> workers, const Workload& work);
 
 }  // namespace compare

@@ -1,0 +1,174 @@
+#include "run_model.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+#include <tuple>
+#include <type_traits>
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/sites.hpp"
+#include "schedule.hpp"
+
+extern char** environ;
+
+namespace compare {
+
+const std::vector<ModelInfo>& all_models() {
+    static const std::vector<ModelInfo> models = {
+        {"serial", "Serial", "01_serial/01_serial", false},
+        {"threads", "Threads", "02_threads/02_threads", true},
+        {"processes", "Processes", "03_processes/03_processes", true},
+        {"asio", "Asio", "04_asio/04_asio", true},
+    };
+    return models;
+}
+
+// [docs:run_child]
+std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args) {
+    std::vector<std::string> all = {program.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    if (const int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); rc != 0) {
+        throw std::runtime_error("cannot run " + program.string() + ": " + std::strerror(rc));
+    }
+    int status = 0;
+    rusage usage{};
+    // Not tour::reap: wait4 reaps the child and also returns the resources it used, its own
+    // reaped children included.
+    while (wait4(pid, &status, 0, &usage) < 0) {
+        if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "wait4");
+    }
+    if (WIFSIGNALED(status)) {
+        throw std::runtime_error(program.filename().string() + " was " + tour::describe_wait_status(status));
+    }
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    Usage u;
+    u.cpu_user_s = seconds(usage.ru_utime);
+    u.cpu_system_s = seconds(usage.ru_stime);
+    u.peak_rss_kib = usage.ru_maxrss;
+    u.voluntary_switches = usage.ru_nvcsw;
+    u.involuntary_switches = usage.ru_nivcsw;
+    return {WEXITSTATUS(status), u};
+}
+// [/docs:run_child]
+
+namespace {
+
+// What the launcher sends back: plain data, so it can be written as bytes.
+struct Reply {
+    int started = 0;  // 0: run_child threw, `error` says why
+    int exit_code = 0;
+    Usage usage;
+    char error[512] = {};
+};
+static_assert(std::is_trivially_copyable_v<Reply>);
+
+// The launcher's whole life: read an argument list, run it, reply; until end of file.
+[[noreturn]] void launcher_main(int requests, int replies) {
+    for (;;) {
+        std::uint32_t count = 0;
+        if (!tour::read_all(requests, &count, sizeof count)) ::_exit(0);  // compare is done (or gone)
+        std::vector<std::string> words(count);
+        for (auto& word : words) {
+            std::uint32_t length = 0;
+            if (!tour::read_all(requests, &length, sizeof length)) ::_exit(1);
+            word.resize(length);
+            if (!tour::read_all(requests, word.data(), length)) ::_exit(1);
+        }
+        Reply reply;
+        try {
+            std::tie(reply.exit_code, reply.usage) = run_child(words.at(0), {words.begin() + 1, words.end()});
+            reply.started = 1;
+        } catch (const std::exception& e) {
+            std::strncpy(reply.error, e.what(), sizeof reply.error - 1);
+        }
+        if (!tour::write_all(replies, &reply, sizeof reply)) ::_exit(1);
+    }
+}
+
+}  // namespace
+
+Launcher::Launcher() {
+    auto [requests_in, requests_out] = tour::make_pipe();
+    auto [replies_in, replies_out] = tour::make_pipe();
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (pid_ == 0) {
+        // The launcher: a copy of compare as it is now, small. It leaves with _exit() only,
+        // so compare's stdio buffers and destructors never run twice.
+        requests_out.close();
+        replies_in.close();
+        launcher_main(requests_in.get(), replies_out.get());
+    }
+    requests_ = std::move(requests_out);
+    replies_ = std::move(replies_in);
+}
+
+Launcher::~Launcher() {
+    requests_.close();
+    replies_.close();
+    try {
+        tour::reap(pid_);
+    } catch (const std::system_error&) {  // nothing left to wait for; a destructor must not throw
+    }
+}
+
+std::pair<int, Usage> Launcher::run(const std::filesystem::path& program, const std::vector<std::string>& args) {
+    std::vector<std::string> words = {program.string()};
+    words.insert(words.end(), args.begin(), args.end());
+    const int fd = requests_.get();
+    const auto count = static_cast<std::uint32_t>(words.size());
+    bool sent = tour::write_all(fd, &count, sizeof count);
+    for (const auto& word : words) {
+        const auto length = static_cast<std::uint32_t>(word.size());
+        sent = sent && tour::write_all(fd, &length, sizeof length) && tour::write_all(fd, word.data(), word.size());
+    }
+    Reply reply;
+    if (!sent || !tour::read_all(replies_.get(), &reply, sizeof reply)) {
+        throw std::runtime_error("the launcher process stopped answering");
+    }
+    if (!reply.started) throw std::runtime_error(reply.error);
+    return {reply.exit_code, reply.usage};
+}
+
+namespace {
+// The chapters' programs are built beside compare: build/compare/compare, build/01_serial/...
+std::filesystem::path build_dir() {
+    return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path();
+}
+}  // namespace
+
+ModelRun run_model(Launcher& launcher, const ModelInfo& model, std::optional<int> workers, const Workload& work) {
+    const auto json_path = work.output_dir / (model.key + ".json");
+    std::vector<std::string> args = {"--urls", work.url_file.string(), "--timeout", std::to_string(work.timeout_s),
+                                     "--json", json_path.string()};
+    if (!work.cacert.empty()) args.insert(args.end(), {"--cacert", work.cacert});
+    if (workers && model.has_workers) args.insert(args.end(), {"--workers", std::to_string(*workers)});
+    if (work.simulator) work.simulator->reset_stats();  // so its peak in flight is this run's
+
+    ModelRun run;
+    run.model = model;
+    std::tie(run.exit_code, run.usage) = launcher.run(build_dir() / model.program, args);
+    if (run.exit_code == 2 || !std::filesystem::exists(json_path)) {
+        throw std::runtime_error(model.program + " failed to run (exit status " + std::to_string(run.exit_code) + ")");
+    }
+    run.report = nlohmann::json::parse(std::ifstream(json_path));
+    if (work.simulator) {
+        run.server_peak_in_flight = work.simulator->stats().at("peak_in_flight").get<long>();
+        const auto ran_with = static_cast<std::size_t>(run.report.at("workers").get<int>());
+        run.ideal_seconds = std::chrono::duration<double>(ideal_makespan(work.latencies, ran_with)).count();
+    }
+    return run;
+}
+
+}  // namespace compare

@@ -1,0 +1,75 @@
+#include "table.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+namespace compare {
+
+std::vector<Row> make_rows(const std::vector<ModelRun>& runs) {
+    std::optional<double> serial_seconds;
+    for (const auto& run : runs) {
+        if (run.model.key == "serial") serial_seconds = run.report.at("seconds").get<double>();
+    }
+    std::vector<Row> rows;
+    for (const auto& run : runs) {
+        Row row;
+        row.model = run.model.label;
+        row.workers = run.report.at("workers").get<int>();
+        // Counted from the per-URL records, not copied from the program's own totals.
+        for (const auto& record : run.report.at("results")) (record.at("ok").get<bool>() ? row.ok : row.failed) += 1;
+        row.seconds = run.report.at("seconds").get<double>();
+        if (serial_seconds && row.seconds > 0) row.speedup = *serial_seconds / row.seconds;
+        row.ideal_seconds = run.ideal_seconds;
+        row.peak_in_flight = run.server_peak_in_flight;
+        row.cpu_seconds = run.usage.cpu_user_s + run.usage.cpu_system_s;
+        row.peak_rss_kib = run.usage.peak_rss_kib;
+        row.voluntary_switches = run.usage.voluntary_switches;
+        row.involuntary_switches = run.usage.involuntary_switches;
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+std::string format_table(const std::vector<Row>& rows) {
+    std::ostringstream out;
+    out << std::fixed;
+    const char* header = "model       workers  ok/failed  wall s  speed-up  ideal s  in flight  CPU s  peak RSS MiB  ctx sw vol/invol\n";
+    out << header;
+    for (const auto& r : rows) {
+        std::ostringstream okfail;
+        okfail << r.ok << '/' << r.failed;
+        std::ostringstream switches;
+        switches << r.voluntary_switches << '/' << r.involuntary_switches;
+        out << std::left << std::setw(12) << r.model << std::right << std::setw(7) << r.workers << std::setw(11)
+            << okfail.str() << std::setw(8) << std::setprecision(2) << r.seconds;
+        if (r.speedup) out << std::setw(9) << std::setprecision(1) << *r.speedup << 'x';
+        else out << std::setw(10) << "-";
+        if (r.ideal_seconds) out << std::setw(9) << std::setprecision(2) << *r.ideal_seconds;
+        else out << std::setw(9) << "-";
+        if (r.peak_in_flight) out << std::setw(11) << *r.peak_in_flight;
+        else out << std::setw(11) << "-";
+        out << std::setw(7) << std::setprecision(2) << r.cpu_seconds << std::setw(14) << std::setprecision(1)
+            << static_cast<double>(r.peak_rss_kib) / 1024.0 << std::setw(19) << switches.str() << '\n';
+    }
+    return out.str();
+}
+
+nlohmann::json to_json(const std::vector<ModelRun>& runs, const std::vector<Row>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const Row& r = rows[i];
+        nlohmann::json row = {
+            {"model", r.model}, {"workers", r.workers}, {"ok", r.ok}, {"failed", r.failed},
+            {"seconds", r.seconds}, {"cpu_seconds", r.cpu_seconds}, {"peak_rss_kib", r.peak_rss_kib},
+            {"voluntary_switches", r.voluntary_switches}, {"involuntary_switches", r.involuntary_switches},
+            {"exit_code", runs[i].exit_code}, {"report", runs[i].report},
+        };
+        row["speedup"] = r.speedup ? nlohmann::json(*r.speedup) : nlohmann::json();
+        row["ideal_seconds"] = r.ideal_seconds ? nlohmann::json(*r.ideal_seconds) : nlohmann::json();
+        row["server_peak_in_flight"] = r.peak_in_flight ? nlohmann::json(*r.peak_in_flight) : nlohmann::json();
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+}  // namespace compare
