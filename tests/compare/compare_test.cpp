@@ -1,4 +1,5 @@
-// compare: the table is computed from the runs, and bad usage is refused.
+// compare: every model runs on one list and is measured, the table is computed from the runs,
+// and bad usage is refused.
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -6,12 +7,15 @@
 #include <map>
 #include <set>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
-#include "common/sites.hpp"
 #include "charts.hpp"
+#include "common/sites.hpp"
 #include "run_model.hpp"
 #include "run_program.hpp"
+#include "simulator/site_model.hpp"
 #include "table.hpp"
 
 using tour_test::build_path;
@@ -23,37 +27,81 @@ namespace {
 const auto compare_program = build_path("compare/compare");
 }  // namespace
 
-TEST_CASE("every built model runs, and each row is computed from its per-URL records") {
+TEST_CASE("all four models run on one list: every URL, its bytes, each model's own concurrency at the server") {
     TempFile json("", ".json");
     const auto run = run_program(compare_program, {"--sites", "12", "--latency-ms", "150", "--json", json.path().string()});
     CAPTURE(run.err);
     REQUIRE(run.exit_code == 0);
     const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
     CHECK(doc["sites"] == 12);
-    REQUIRE(doc["runs"].size() >= 1);
-    std::optional<double> serial_seconds;
-    std::set<std::string> models;
+    // Without --workers every model runs with its own default: the pool of 10 threads, a
+    // process per core, the event loop with every request in flight at once.
+    const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
+    const std::map<std::string, long> default_workers = {{"Serial", 1}, {"Threads", 10}, {"Processes", cores}, {"Asio", 12}};
+    std::set<std::string> expected_paths;
+    std::size_t expected_bytes = 0;
+    for (std::size_t i = 0; i < 12; ++i) {
+        expected_paths.insert(sitesim::site_path(i));
+        expected_bytes += sitesim::page_spec({1, 150}, sitesim::site_path(i)).bytes;
+    }
+    std::vector<std::string> models;
+    REQUIRE(doc["runs"].size() == 4);
     for (const auto& row : doc["runs"]) {
-        CAPTURE(row["model"]);
-        models.insert(row["model"].get<std::string>());
-        CHECK(contains(run.out, "Starting " + row["model"].get<std::string>() + " download of 12 sites..."));
+        const auto model = row["model"].get<std::string>();
+        CAPTURE(model);
+        models.push_back(model);
+        CHECK(contains(run.out, "Starting " + model + " download of 12 sites..."));
+        CHECK(row["exit_code"] == 0);
+        const long workers = row["workers"].get<long>();
+        CHECK(workers == default_workers.at(model));
+        // The server saw exactly the concurrency the model claims (a pool of 10 on 12 URLs: 10).
+        CHECK(row["server_peak_in_flight"].get<long>() == std::min(workers, 12L));
+        // Every URL once, each body as long as the simulator made it and with its content.
         const auto& records = row["report"]["results"];
         REQUIRE(records.size() == 12);
+        std::set<std::string> paths;
         std::size_t ok = 0;
-        for (const auto& r : records) ok += r["ok"].get<bool>() ? 1 : 0;
-        CHECK(row["ok"] == ok);
-        CHECK(row["failed"] == 12 - ok);
+        for (const auto& r : records) {
+            const auto path = tour_test::path_of(r["url"].get<std::string>());
+            paths.insert(path);
+            ok += r["ok"].get<bool>() ? 1 : 0;
+            const auto bytes = sitesim::page_spec({1, 150}, path).bytes;
+            CHECK(r["bytes"] == bytes);
+            CHECK(r["body_fnv1a"] == tour_test::expected_hash(path, bytes));
+        }
+        CHECK(paths == expected_paths);
         CHECK(ok == 12);
+        CHECK(row["ok"] == ok);
+        CHECK(row["failed"] == 0);
+        CHECK(row["report"]["bytes"] == expected_bytes);
         // The ideal schedule is a lower bound: no run can beat it.
         CHECK(row["ideal_seconds"].get<double>() <= row["seconds"].get<double>());
-        const long workers = row["workers"].get<long>();
-        CHECK(row["server_peak_in_flight"].get<long>() == std::min(workers, 12L));
-        if (row["model"] == "Serial") serial_seconds = row["seconds"].get<double>();
+        // What the table shows was measured: CPU time and a resident set.
+        CHECK(row["peak_rss_kib"].get<long>() > 0);
     }
-    CHECK(models.count("Serial") == 1);
-    REQUIRE(serial_seconds);
+    CHECK(models == std::vector<std::string>{"Serial", "Threads", "Processes", "Asio"});  // the Python demo's order
+    const double serial_seconds = doc["runs"][0]["seconds"].get<double>();
     for (const auto& row : doc["runs"]) {
-        CHECK(row["speedup"].get<double>() == doctest::Approx(*serial_seconds / row["seconds"].get<double>()));
+        CHECK(row["speedup"].get<double>() == doctest::Approx(serial_seconds / row["seconds"].get<double>()));
+    }
+}
+
+TEST_CASE("--workers is passed on to every model that has workers") {
+    TempFile json("", ".json");
+    // Latencies long enough that the first requests of all three workers overlap, even under TSan.
+    const auto run = run_program(compare_program, {"--sites", "6", "--latency-ms", "300", "--workers", "3", "--json",
+                                                   json.path().string()});
+    CAPTURE(run.err);
+    REQUIRE(run.exit_code == 0);
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    REQUIRE(doc["runs"].size() == 4);
+    for (const auto& row : doc["runs"]) {
+        CAPTURE(row["model"]);
+        const long expected = row["model"] == "Serial" ? 1 : 3;
+        CHECK(row["workers"] == expected);
+        CHECK(row["server_peak_in_flight"] == expected);
+        CHECK(row["ok"] == 6);
+        CHECK(row["exit_code"] == 0);
     }
 }
 
@@ -69,6 +117,7 @@ TEST_CASE("failures are counted and listed, and the exit status is 1") {
     REQUIRE(doc["runs"].size() == 1);
     CHECK(doc["runs"][0]["ok"] == 2);
     CHECK(doc["runs"][0]["failed"] == 1);
+    CHECK(doc["runs"][0]["exit_code"] == 1);
     CHECK(doc["runs"][0]["ideal_seconds"].is_null());  // latencies are unknown for a URL file
 }
 
