@@ -7,6 +7,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "common/text.hpp"
+
 #include <asio/connect.hpp>
 #include <asio/read.hpp>
 #include <asio/read_until.hpp>

@@ -61,10 +61,8 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e, std::cout, std::cerr);  // prints the help, the version or the error
-        if (code == 0) return 0;
-        std::cerr << "Run '" << app.get_name() << " --help' for the options.\n";
-        return 2;
+        // Prints the help or the version (exit 0), or the error with CLI11's "Run with --help" hint.
+        return app.exit(e, std::cout, std::cerr) == 0 ? 0 : 2;
     }
     return std::nullopt;
 }

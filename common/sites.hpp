@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/options.hpp"
+#include "common/url_list.hpp"  // InputError
 
 namespace tour {
 

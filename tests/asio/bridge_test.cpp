@@ -96,7 +96,7 @@ TEST_CASE("every fault is reported for its own URL, the others succeed") {
             CHECK(results[i].error.rfind(cases[i].second, 0) == 0);
         }
     }
-    CHECK(tour::exit_status(results) == 1);
+    CHECK(tour::exit_status(tour::RunReport{"Model", 1, {}, 0, results}, results.size()) == 1);
 }
 
 TEST_CASE("a request cancelled by a deadline is aborted cleanly, the client keeps working") {

@@ -1,10 +1,16 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "common/report.hpp"
+#include "common/url_list.hpp"
 
 namespace {
 tour::FetchResult result(std::string url, std::uint64_t bytes, std::string error = "") {
@@ -33,10 +39,40 @@ TEST_CASE("summary counts and lists every failure, and the exit status follows f
     tour::print_summary(out, err, report);
     CHECK(out.str() == "2 ok, 1 failed, 3,500 bytes\n");
     CHECK(err.str().find("http://c/: curl error 56: Connection reset by peer") != std::string::npos);
-    CHECK(tour::exit_status(report.results) == 1);
+    CHECK(tour::exit_status(report, 3) == 1);
     report.results.pop_back();
-    CHECK(tour::exit_status(report.results) == 0);
-    CHECK(tour::exit_status({}) == 0);
+    CHECK(tour::exit_status(report, 2) == 0);
+    CHECK(tour::exit_status(tour::RunReport{}, 0) == 0);
+}
+
+TEST_CASE("a model that returns fewer results than URLs is a failure, said on stderr") {
+    tour::RunReport report;
+    report.model = "Broken";
+    report.results = {result("http://a/", 1000)};
+    std::ostringstream err;
+    auto* old = std::cerr.rdbuf(err.rdbuf());
+    const int status = tour::exit_status(report, 2);
+    std::cerr.rdbuf(old);
+    CHECK(status == 1);
+    CHECK(err.str() == "Broken: the model returned 1 results for 2 URLs\n");
+}
+
+TEST_CASE("write_json_file replaces the file whole, or leaves the old one untouched") {
+    const auto dir = std::filesystem::temp_directory_path() / ("tour-report-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "out.json";
+    tour::write_json_file(path, nlohmann::json{{"first", 1}});
+    tour::write_json_file(path, nlohmann::json{{"second", 2}});
+    CHECK(nlohmann::json::parse(std::ifstream(path)) == nlohmann::json{{"second", 2}});
+    // A document that cannot be serialised (invalid UTF-8) fails before the file is touched.
+    CHECK_THROWS(tour::write_json_file(path, nlohmann::json{{"bad", std::string("\xff\xfe")}}));
+    CHECK(nlohmann::json::parse(std::ifstream(path)) == nlohmann::json{{"second", 2}});
+    // A directory that does not exist: an InputError naming the path, and nothing left behind.
+    CHECK_THROWS_AS(tour::write_json_file(dir / "missing" / "x.json", nlohmann::json{}), tour::InputError);
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.is_regular_file() ? 1 : 0;
+    CHECK(files == 1);  // no temporary file left over
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("JSON has one record per URL, totals, and times relative to the run start") {

@@ -50,5 +50,5 @@ TEST_CASE("a failing URL does not disturb the others") {
         CAPTURE(i);
         CHECK(results[i].ok() == (i != 2 && i != 4));
     }
-    CHECK(tour::exit_status(results) == 1);
+    CHECK(tour::exit_status(tour::RunReport{"Model", 1, {}, 0, results}, results.size()) == 1);
 }
