@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/posix.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -48,12 +50,6 @@ std::map<std::string, long> smaps_rollup(pid_t pid) {
     return fields;
 }
 
-void reap(pid_t pid) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) die("waitpid");
-    }
-}
 
 void touch(char* buffer, std::size_t bytes, char value) {
     for (std::size_t i = 0; i < bytes; i += 4096) buffer[i] = value;  // one write per page
@@ -96,7 +92,7 @@ int main(int argc, char** argv) {
         const pid_t pid = fork();
         if (pid < 0) die("fork");
         if (pid == 0) _exit(0);
-        reap(pid);
+        tour::reap(pid);
         micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     }
     std::sort(micros.begin(), micros.end());
@@ -139,7 +135,7 @@ int main(int argc, char** argv) {
         for (const auto& [key, kib] : smaps_rollup(pid)) sum[key] += static_cast<double>(kib);
     }
     close(release[1]);  // every child's read returns 0: they exit
-    for (pid_t pid : pids) reap(pid);
+    for (pid_t pid : pids) tour::reap(pid);
     close(ready[0]);
 
     auto per_child = [&](const char* key) { return sum[key] / children / 1024.0; };

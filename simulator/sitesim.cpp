@@ -14,12 +14,12 @@
 #include <memory>
 #include <string>
 
-#include <sys/resource.h>
 
 #include <asio.hpp>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/posix.hpp"
 #include "simulator/request.hpp"
 #include "simulator/site_model.hpp"
 
@@ -341,15 +341,6 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, Server& server) {
     }
 }
 
-// Thousands of concurrent connections need thousands of descriptors: take all we may.
-void raise_file_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
-
 std::string url_host(const asio::ip::address& address) {
     return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
 }
@@ -378,7 +369,7 @@ int main(int argc, char** argv) {
     }
 
     std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error code on write, not death
-    raise_file_limit();
+    tour::raise_open_file_limit();  // thousands of connections need thousands of descriptors
 
     asio::io_context io(1);  // one thread runs the loop
     tcp::acceptor acceptor(io);
