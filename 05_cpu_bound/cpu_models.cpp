@@ -18,8 +18,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include <sys/mman.h>
@@ -29,6 +28,8 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/thread_pool.hpp>
+
+#include "common/posix.hpp"
 
 #if TOUR_HAVE_PAR
 #include <execution>
@@ -66,15 +67,6 @@ std::vector<TaskResult> run_threads(std::span<const Task> tasks, int workers, Wo
 }
 // [/docs:threads]
 
-std::size_t thread_count() {
-    std::size_t n = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
-        (void)entry;
-        ++n;
-    }
-    return n;
-}
-
 namespace {
 
 // What a child writes for one task. Plain data in MAP_SHARED memory: no pointers, no
@@ -89,7 +81,7 @@ class SharedSlots {
 public:
     explicit SharedSlots(std::size_t count) : bytes_(std::max<std::size_t>(count, 1) * sizeof(Slot)) {
         void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + std::strerror(errno));
+        if (p == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
         slots_ = static_cast<Slot*>(p);  // mmap's pages start zeroed: every `done` is 0
     }
     ~SharedSlots() { munmap(slots_, bytes_); }
@@ -102,24 +94,13 @@ private:
     Slot* slots_;
 };
 
-// Wait for one child; "" if it exited with status 0, otherwise how it ended.
-std::string reap(pid_t pid) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return std::string("waitpid: ") + std::strerror(errno);
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-    if (WIFSIGNALED(status)) return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
-    return "exited with status " + std::to_string(WEXITSTATUS(status));
-}
-
 }  // namespace
 
 // [docs:processes]
 std::vector<TaskResult> run_processes(std::span<const Task> tasks, int workers, Work work) {
     // fork() copies only the calling thread. A lock another thread held at that moment stays
     // locked in the child for ever (malloc's, stdio's...). So: fork only while single-threaded.
-    if (const std::size_t n = thread_count(); n != 1) {
+    if (const std::size_t n = tour::thread_count(); n != 1) {
         throw std::logic_error("run_processes: fork needs a single-threaded process, this one has " + std::to_string(n) + " threads");
     }
     // After fork the child's memory is a copy: its writes to a std::vector would stay in the
@@ -138,9 +119,10 @@ std::vector<TaskResult> run_processes(std::span<const Task> tasks, int workers, 
             _exit(0);
         }
         if (pid < 0) {  // out of processes: stop the children we have, then give up
+            const int fork_error = errno;  // before kill and waitpid can change it
             for (pid_t child : children) kill(child, SIGKILL);
-            for (pid_t child : children) reap(child);
-            throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+            for (pid_t child : children) tour::reap(child);
+            throw std::system_error(fork_error, std::generic_category(), "fork");
         }
         children.push_back(pid);
     }
@@ -148,7 +130,10 @@ std::vector<TaskResult> run_processes(std::span<const Task> tasks, int workers, 
     // also orders memory: what a child wrote before exiting is visible to us after it.
     std::string failures;
     for (std::size_t w = 0; w < children.size(); ++w) {
-        if (std::string how = reap(children[w]); !how.empty()) failures += " worker " + std::to_string(w) + " " + how + ";";
+        const int status = tour::reap(children[w]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            failures += " worker " + std::to_string(w) + " " + tour::describe_wait_status(status) + ";";
+        }
     }
     std::vector<TaskResult> results;
     std::string lost;

@@ -48,7 +48,4 @@ struct ChildFailed : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// How many threads this process has right now (from /proc/self/task).
-std::size_t thread_count();
-
 }  // namespace cpu

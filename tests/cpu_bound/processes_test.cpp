@@ -11,13 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/posix.hpp"
 #include "cpu_models.hpp"
+#include "run_program.hpp"
 #include "workload.hpp"
 
 using tour_test::contains;
 
 namespace {
-
 
 // Every child reaped: no zombies left behind.
 bool no_children_left() { return waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD; }
@@ -36,8 +37,8 @@ cpu::TaskResult fails_on_task_3(const cpu::Task& task) {
 // ThreadSanitizer keeps a background thread alive after the first std::thread, and forking
 // is then refused (rightly): say so instead of failing.
 bool single_threaded() {
-    if (cpu::thread_count() == 1) return true;
-    MESSAGE("skipped: this process already has " << cpu::thread_count() << " threads; run each test case alone (as ctest does)");
+    if (tour::thread_count() == 1) return true;
+    MESSAGE("skipped: this process already has " << tour::thread_count() << " threads; run each test case alone (as ctest does)");
     return false;
 }
 
@@ -63,7 +64,7 @@ TEST_CASE("processes: a child killed by a signal is reported with its lost task,
     } catch (const cpu::ChildFailed& e) {
         const std::string what = e.what();
         CAPTURE(what);
-        CHECK(contains(what, "worker 0 killed by signal 9"));  // worker 0 does tasks 0, 2, 4
+        CHECK(contains(what, "worker 0 killed by SIGKILL"));  // worker 0 does tasks 0, 2, 4
         CHECK(contains(what, "tasks lost: 2 4"));
     }
     CHECK(no_children_left());
