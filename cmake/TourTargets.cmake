@@ -43,26 +43,42 @@ if(TOUR_SANITIZER STREQUAL "thread")
   target_compile_definitions(tour_asio INTERFACE ASIO_DISABLE_FENCED_BLOCK)
 endif()
 
-# tour_exercise(NAME <name> FILE <exercise.cpp> CHECK <check.cpp> [LIBS <targets>...])
+# tour_exercise(NAME ch<NN>_<name> FILE <exercise.cpp> CHECK <check.cpp> [LIBS <targets>...]
+#               [SIMULATOR])
 #
-# An exercise is a source file in <chapter>/exercises/ with `// TODO` markers, a doctest
-# check beside it (<chapter>/exercises/<check.cpp>) and a worked answer in
-# <chapter>/solutions/<exercise.cpp>. Called from the chapter's CMakeLists.txt.
-#  * Always: target exercise_<name> builds the reader's exercises/ file with its check; the
-#    test exercise.<name> (label `exercise`) passes once the reader has solved it:
-#        ctest --preset exercises
-#  * With TOUR_EXERCISE_PROOF (CI): the same test must FAIL by its own assertions (doctest's
-#    summary reports failed test cases; a crash does not count), and solution.<name>, built
-#    from solutions/, must pass. Neither can rot unnoticed (rustlings' dev check).
+# An exercise is a source file in <chapter>/exercises/ with `// TODO` markers, a doctest check
+# beside it (<chapter>/exercises/<check.cpp>) and a worked answer in
+# <chapter>/solutions/<exercise.cpp>. Called from the chapter's CMakeLists.txt. SIMULATOR: the
+# check starts sitesim, so building the exercise builds sitesim too.
+#  * Target exercise_<name> builds the reader's exercises/ file with its check; the test
+#    exercise.<name> (labels `exercise` and the chapter, e.g. `ch02`) passes once it is solved.
+#    Target exercises_ch<NN> builds one chapter's, `exercises` every chapter's:
+#        ./tour.sh check ch02            (builds with ninja -k 0, runs the checks)
+#  * A reader's half-written exercise must not break anything else: the exercise targets are
+#    not part of `all` (nor of `programs`, what ./tour.sh run builds), and no exercise needs
+#    another one to compile.
+#  * With TOUR_EXERCISE_PROOF (CI) they are part of `all`, and the same test must FAIL by its own
+#    assertions (doctest's summary reports failed test cases; a crash or a watchdog's verdict
+#    does not count), while solution.<name>, built from solutions/, must pass. Neither can rot
+#    unnoticed (rustlings' dev check).
 function(tour_exercise)
   if(NOT TOUR_TESTS)
     return()
   endif()
-  cmake_parse_arguments(EX "" "NAME;FILE;CHECK" "LIBS" ${ARGN})
+  cmake_parse_arguments(EX "SIMULATOR" "NAME;FILE;CHECK" "LIBS" ${ARGN})
   if(NOT EX_NAME OR NOT EX_FILE OR NOT EX_CHECK)
     message(FATAL_ERROR "tour_exercise needs NAME, FILE and CHECK")
   endif()
+  if(NOT EX_NAME MATCHES "^(ch[0-9][0-9])_")
+    message(FATAL_ERROR "tour_exercise: NAME must start with the chapter, e.g. ch02_job_queue (got '${EX_NAME}')")
+  endif()
+  set(chapter ${CMAKE_MATCH_1})
   set(dir ${CMAKE_CURRENT_SOURCE_DIR})
+  if(TOUR_EXERCISE_PROOF)
+    set(exclude "")
+  else()
+    set(exclude EXCLUDE_FROM_ALL)
+  endif()
   foreach(kind exercise solution)
     if(kind STREQUAL "exercise")
       set(source ${dir}/exercises/${EX_FILE})
@@ -73,12 +89,25 @@ function(tour_exercise)
       set(source ${dir}/solutions/${EX_FILE})
     endif()
     set(target ${kind}_${EX_NAME})
-    add_executable(${target} ${source} ${dir}/exercises/${EX_CHECK})
-    target_include_directories(${target} PRIVATE ${dir}/exercises ${dir})
+    add_executable(${target} ${exclude} ${source} ${dir}/exercises/${EX_CHECK})
+    target_include_directories(${target} PRIVATE ${dir}/exercises ${dir} ${PROJECT_SOURCE_DIR}/tests/exercises)
     target_link_libraries(${target} PRIVATE tour_test_main tour::warnings ${EX_LIBS})
+    if(EX_SIMULATOR)
+      add_dependencies(${target} sitesim)
+    endif()
     add_test(NAME ${kind}.${EX_NAME} COMMAND ${target})
-    set_tests_properties(${kind}.${EX_NAME} PROPERTIES LABELS "${kind}" TIMEOUT 120)
+    # Every wait inside a check gives up after 10 s with its own message (exercise_check.hpp);
+    # CTest's timeout is only the last resort.
+    set_tests_properties(${kind}.${EX_NAME} PROPERTIES LABELS "${kind};${chapter}" TIMEOUT 60)
   endforeach()
+  if(NOT TARGET exercises_${chapter})
+    add_custom_target(exercises_${chapter})
+    if(NOT TARGET exercises)
+      add_custom_target(exercises)
+    endif()
+    add_dependencies(exercises exercises_${chapter})
+  endif()
+  add_dependencies(exercises_${chapter} exercise_${EX_NAME})
   if(TOUR_EXERCISE_PROOF)
     # Untouched, the check must report failed test cases (not merely crash or exit non-zero).
     set_tests_properties(exercise.${EX_NAME} PROPERTIES
