@@ -5,6 +5,7 @@
 #include <deque>
 #include <vector>
 
+#include "exercise_check.hpp"
 #include "retry.hpp"
 
 namespace {

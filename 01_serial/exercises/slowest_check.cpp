@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "exercise_check.hpp"
 #include "slowest.hpp"
 
 namespace {

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "exercise_check.hpp"
 #include "host_limit.hpp"
 
 namespace {
@@ -53,6 +54,19 @@ private:
     std::map<std::string, int> fetched_;
 };
 
+// download_capped, with a deadline: a thread that waits in acquire() for ever must not hang the check.
+std::vector<tour::FetchResult> download_capped(const std::vector<std::string>& urls, int workers, int per_host,
+                                               FakeNetwork& network) {
+    return tour_check::within(
+        "download_capped(" + std::to_string(urls.size()) + " URLs, " + std::to_string(workers) + " workers, " +
+            std::to_string(per_host) + " per host) did not return: a thread is still waiting in acquire() (does "
+            "release() wake the waiting threads, all of them?)",
+        [&] {
+            return exercise::download_capped(urls, workers, per_host,
+                                             [&](const std::string& url) { return network.fetch(url); });
+        });
+}
+
 std::vector<std::string> site_list(const std::string& host, int count) {
     std::vector<std::string> urls;
     for (int i = 0; i < count; ++i) urls.push_back("http://" + host + "/page/" + std::to_string(i));
@@ -71,8 +85,7 @@ TEST_CASE("8 workers, 2 hosts, at most 2 requests per host in flight, every URL 
     const auto b = site_list("b.test:81", 10);
     urls.insert(urls.begin() + 5, b.begin(), b.end());
     FakeNetwork network(2);
-    const auto results =
-        exercise::download_capped(urls, 8, 2, [&](const std::string& url) { return network.fetch(url); });
+    const auto results = download_capped(urls, 8, 2, network);
     CHECK(network.peak("a.test") <= 2);
     CHECK(network.peak("b.test:81") <= 2);
     REQUIRE(results.size() == urls.size());
@@ -86,8 +99,7 @@ TEST_CASE("8 workers, 2 hosts, at most 2 requests per host in flight, every URL 
 TEST_CASE("a limit of 1 makes one host's requests strictly one at a time") {
     const auto urls = site_list("only.test", 10);
     FakeNetwork network(1);
-    const auto results =
-        exercise::download_capped(urls, 4, 1, [&](const std::string& url) { return network.fetch(url); });
+    const auto results = download_capped(urls, 4, 1, network);
     CHECK(network.peak("only.test") == 1);
     CHECK(results.size() == urls.size());
 }

@@ -1,9 +1,19 @@
 // The check for exercise 2.1: many threads, made-up results (no network), exact totals.
 #include <doctest/doctest.h>
 
+#include <string>
 #include <vector>
 
+#include "exercise_check.hpp"
 #include "tally.hpp"
+
+template <>
+struct doctest::StringMaker<exercise::Tally> {
+    static doctest::String convert(const exercise::Tally& t) {
+        return ("{ok " + std::to_string(t.ok) + ", failed " + std::to_string(t.failed) + ", bytes " +
+                std::to_string(t.bytes) + "}").c_str();
+    }
+};
 
 namespace {
 
@@ -15,6 +25,14 @@ std::vector<tour::FetchResult> made_up(std::size_t count) {
         if (i % 10 == 3) results[i].error = "curl error 7: Connection refused";  // every 10th fails
     }
     return results;
+}
+
+// tally_in_parallel, with a deadline: a lock that is never released must not hang the check.
+exercise::Tally tally(const std::vector<tour::FetchResult>& results, int threads) {
+    return tour_check::within("tally_in_parallel(" + std::to_string(results.size()) + " results, " +
+                                  std::to_string(threads) + " threads) did not return: is a thread waiting for a "
+                                  "lock that is never released?",
+                              [&] { return exercise::tally_in_parallel(results, threads); });
 }
 
 exercise::Tally plain_loop(const std::vector<tour::FetchResult>& results) {
@@ -31,7 +49,7 @@ exercise::Tally plain_loop(const std::vector<tour::FetchResult>& results) {
 
 TEST_CASE("one thread: the same totals as a plain loop") {
     const auto results = made_up(1000);
-    CHECK(exercise::tally_in_parallel(results, 1) == plain_loop(results));
+    CHECK(tally(results, 1) == plain_loop(results));
 }
 
 TEST_CASE("four threads: still exactly the same totals, run after run") {
@@ -39,7 +57,7 @@ TEST_CASE("four threads: still exactly the same totals, run after run") {
     const exercise::Tally expected = plain_loop(results);
     for (int run = 0; run < 3; ++run) {
         CAPTURE(run);
-        const exercise::Tally got = exercise::tally_in_parallel(results, 4);
+        const exercise::Tally got = tally(results, 4);
         CHECK(got.ok == expected.ok);
         CHECK(got.failed == expected.failed);
         CHECK(got.bytes == expected.bytes);
@@ -48,5 +66,5 @@ TEST_CASE("four threads: still exactly the same totals, run after run") {
 
 TEST_CASE("more threads than results") {
     const auto results = made_up(5);
-    CHECK(exercise::tally_in_parallel(results, 16) == plain_loop(results));
+    CHECK(tally(results, 16) == plain_loop(results));
 }

@@ -1,4 +1,6 @@
 // The check for exercise 3.2: quick children are waited for, hung ones killed, all reaped.
+// Every wait is bounded by an alarm (tour_check::Alarm, not a watchdog thread: this check forks,
+// and a process forks only while it has one thread).
 #include <doctest/doctest.h>
 
 #include <cerrno>
@@ -10,19 +12,39 @@
 #include <csignal>
 #include <thread>
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.hpp"
+#include "exercise_check.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-void quick() { std::this_thread::sleep_for(50ms); }
+// The children run these. Each dies with the check (PR_SET_PDEATHSIG): a check that gives up
+// must not leave a child running for ever.
+const pid_t the_check = getpid();  // set before any fork: a child sees the check's pid here
+void die_with_parent() {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != the_check) _exit(1);  // the check was gone before prctl took effect
+}
+void quick() {
+    die_with_parent();
+    std::this_thread::sleep_for(50ms);
+}
 void fails() { _exit(7); }
 void hangs() {
+    die_with_parent();
     for (;;) pause();  // never ends on its own
+}
+
+// Reap whatever the exercise left behind: children that end by themselves.
+void wait_for_children() {
+    const tour_check::Alarm alarm("a child of the check did not end by itself");
+    while (waitpid(-1, nullptr, 0) > 0) {
+    }
 }
 
 // No child of this process left, not even a zombie.
@@ -41,6 +63,7 @@ void clean_up() {
             kill(static_cast<pid_t>(std::stol(entry.path().filename().string())), SIGKILL);
         }
     }
+    const tour_check::Alarm alarm("a killed child of the check was not reaped");
     while (waitpid(-1, nullptr, 0) > 0) {
     }
 }
@@ -48,21 +71,29 @@ void clean_up() {
 }  // namespace
 
 TEST_CASE("a child that ends before the deadline is waited for, not killed") {
-    const auto outcome = exercise::run_with_deadline(quick, 5s);
+    exercise::Outcome outcome;
+    {
+        const tour_check::Alarm alarm("run_with_deadline(a child that ends after 50 ms, deadline 5 s) did not "
+                                      "return: does it wait for the child's end, and at most until the deadline?");
+        outcome = exercise::run_with_deadline(quick, 5s);
+    }
     const bool clean = no_children_left();
     CHECK(outcome.ended);
     CHECK_FALSE(outcome.killed);
     CHECK(WIFEXITED(outcome.status));
     CHECK(WEXITSTATUS(outcome.status) == 0);
     CHECK(clean);
-    while (waitpid(-1, nullptr, 0) > 0) {  // if it was left running: wait for it here
-    }
+    wait_for_children();  // if it was left running: wait for it here
 }
 
 TEST_CASE("its exit status is passed on") {
-    const auto outcome = exercise::run_with_deadline(fails, 5s);
-    while (waitpid(-1, nullptr, 0) > 0) {
+    exercise::Outcome outcome;
+    {
+        const tour_check::Alarm alarm("run_with_deadline(a child that exits with status 7, deadline 5 s) did not "
+                                      "return: does it wait for the child's end, and at most until the deadline?");
+        outcome = exercise::run_with_deadline(fails, 5s);
     }
+    wait_for_children();
     CHECK(outcome.ended);
     CHECK(WIFEXITED(outcome.status));
     CHECK(WEXITSTATUS(outcome.status) == 7);
@@ -70,7 +101,12 @@ TEST_CASE("its exit status is passed on") {
 
 TEST_CASE("a child that hangs is killed at the deadline, and reaped") {
     const auto start = std::chrono::steady_clock::now();
-    const auto outcome = exercise::run_with_deadline(hangs, 200ms);
+    exercise::Outcome outcome;
+    {
+        const tour_check::Alarm alarm("run_with_deadline(a child that never ends, deadline 200 ms) did not return: "
+                                      "is the child killed at the deadline before it is reaped?");
+        outcome = exercise::run_with_deadline(hangs, 200ms);
+    }
     const auto waited = std::chrono::steady_clock::now() - start;
     const bool clean = no_children_left();
     CHECK_FALSE(outcome.ended);

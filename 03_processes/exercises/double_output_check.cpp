@@ -1,4 +1,6 @@
-// The check for exercise 3.1: the three lines, once each, in order.
+// The check for exercise 3.1: the three lines, once each, in order. Every wait is bounded by an
+// alarm (tour_check::Alarm, not a watchdog thread: this check forks, and a process forks only
+// while it has one thread).
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -7,10 +9,17 @@
 #include <sys/wait.h>
 
 #include "double_output.hpp"
+#include "exercise_check.hpp"
 
 namespace {
 
 // Everything written to `file`, from the beginning.
+// greet_from_child, with a deadline.
+int greet(std::FILE* file) {
+    const tour_check::Alarm alarm("greet_from_child did not return: does the child end (and the parent wait for it)?");
+    return exercise::greet_from_child(file);
+}
+
 std::string contents(std::FILE* file) {
     std::fflush(file);
     std::rewind(file);
@@ -25,7 +34,7 @@ std::string contents(std::FILE* file) {
 TEST_CASE("each line once: the parent's first line is not written again by the child") {
     std::FILE* file = std::tmpfile();  // a file, so stdio buffers it fully, like a pipe
     REQUIRE(file != nullptr);
-    const int status = exercise::greet_from_child(file);
+    const int status = greet(file);
     const std::string text = contents(file);
     std::fclose(file);
     CHECK(WIFEXITED(status));
@@ -38,7 +47,7 @@ TEST_CASE("twice in a row: the same three lines each time") {
         CAPTURE(run);
         std::FILE* file = std::tmpfile();
         REQUIRE(file != nullptr);
-        exercise::greet_from_child(file);
+        greet(file);
         const std::string text = contents(file);
         std::fclose(file);
         CHECK(text == "parent: starting\nchild: done\nparent: done\n");

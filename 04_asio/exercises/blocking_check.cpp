@@ -4,6 +4,7 @@
 
 #include "blocking.hpp"
 #include "common/sites.hpp"
+#include "exercise_check.hpp"
 
 TEST_CASE("20 URLs: all fetched, and all 20 in flight at the server at once") {
     static tour::CurlGlobal curl;
@@ -12,7 +13,9 @@ TEST_CASE("20 URLs: all fetched, and all 20 in flight at the server at once") {
     config.latency_ms = 40;
     tour::SiteSimulator sim(config);
     const auto urls = sim.urls(20);
-    const auto results = exercise::fetch_all(urls, tour::FetchOptions{});
+    const auto results = tour_check::within("fetch_all(20 URLs of 40 ms each) did not return: does io.run() end? (a "
+                                            "coroutine that never finishes keeps it running)",
+                                            [&] { return exercise::fetch_all(urls, tour::FetchOptions{}); });
     REQUIRE(results.size() == 20);
     for (const auto& r : results) CHECK_MESSAGE(r.ok(), r.url << ": " << r.error);
     CHECK(sim.stats()["peak_in_flight"] == 20);  // 1 while the loop is blocked

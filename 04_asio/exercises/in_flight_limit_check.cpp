@@ -11,6 +11,7 @@
 
 #include "async_http_client.hpp"
 #include "common/sites.hpp"
+#include "exercise_check.hpp"
 #include "in_flight_limit.hpp"
 
 using namespace std::chrono_literals;
@@ -43,7 +44,9 @@ TEST_CASE("never more than `limit` holders, and every coroutine gets its turn") 
     for (int i = 0; i < 20; ++i) {
         asio::co_spawn(io, hold_a_while(limit, most, finished), [](std::exception_ptr e) { REQUIRE_FALSE(e); });
     }
-    io.run();
+    tour_check::within("20 coroutines sharing 4 slots did not all finish: is a coroutine waiting in acquire() that "
+                       "release() never wakes?",
+                       [&io] { io.run(); });
     CHECK(finished == 20);
     CHECK(most == 4);
     CHECK(limit.held() == 0);
@@ -62,7 +65,9 @@ TEST_CASE("a coroutine per URL, at most 5 requests in flight at the server") {
     for (std::size_t i = 0; i < urls.size(); ++i) {
         asio::co_spawn(io, fetch_limited(limit, client, urls[i], results[i]), [](std::exception_ptr e) { REQUIRE_FALSE(e); });
     }
-    io.run();
+    tour_check::within("30 fetches sharing 5 slots did not all finish: is a coroutine waiting in acquire() that "
+                       "release() never wakes?",
+                       [&io] { io.run(); });
     for (const auto& r : results) CHECK_MESSAGE(r.ok(), r.url << ": " << r.error);
     CHECK(sim.stats()["peak_in_flight"] == 5);
 }

@@ -4,11 +4,19 @@
 
 #include <new>
 
+#include "exercise_check.hpp"
 #include "false_sharing.hpp"
 
 namespace {
 
 constexpr std::size_t line = std::hardware_destructive_interference_size;
+
+// count_with_counters, with a deadline.
+exercise::CountResult count_with_counters(cpu::Task range, int threads) {
+    return tour_check::within("count_with_counters([" + std::to_string(range.first) + ", " + std::to_string(range.last) +
+                                  "), " + std::to_string(threads) + " threads) did not return",
+                              [&] { return exercise::count_with_counters(range, threads); });
+}
 
 exercise::CountResult reference(cpu::Task range) {
     exercise::CountResult r;
@@ -26,16 +34,16 @@ TEST_CASE("the totals are right for any number of threads") {
     CHECK(expected.primes == cpu::count_primes(range).primes);
     for (int threads : {1, 2, 3, 8}) {
         CAPTURE(threads);
-        const auto got = exercise::count_with_counters(range, threads);
+        const auto got = count_with_counters(range, threads);
         CHECK(got.primes == expected.primes);
         CHECK(got.divisions == expected.divisions);
         CHECK(got.counter_addresses.size() == static_cast<std::size_t>(threads));
     }
-    CHECK(exercise::count_with_counters({0, 100}, 2).primes == 25);  // 2, 3, 5, ..., 97
+    CHECK(count_with_counters({0, 100}, 2).primes == 25);  // 2, 3, 5, ..., 97
 }
 
 TEST_CASE("every thread's counter has a cache line to itself") {
-    const auto got = exercise::count_with_counters({1'000'000, 1'001'000}, 4);
+    const auto got = count_with_counters({1'000'000, 1'001'000}, 4);
     REQUIRE(got.counter_addresses.size() == 4);
     INFO("cache line (std::hardware_destructive_interference_size): " << line << " bytes");
     CHECK(got.counter_alignment >= line);
