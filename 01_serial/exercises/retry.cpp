@@ -1,22 +1,21 @@
 // Exercise 1.1: retry with back-off. Read retry.hpp for the contract, then replace the TODOs.
-// Check your work: ctest --preset exercises -R ch01_retry
+// Check your work: ./tour.sh check ch01 retry
+// Stuck? 01_serial/exercises/HINTS.md has the steps, one at a time.
 #include "retry.hpp"
 
 namespace exercise {
 
 bool is_transient(const tour::FetchResult& result) {
-    // TODO: true for a failure with no HTTP response (http_status 0), for 429 and for 5xx;
-    //       false for a success and for every other status.
+    // TODO: is another attempt worth it? Only for failures that can go away (see retry.hpp).
     (void)result;
     return false;
 }
 
 tour::FetchResult fetch_with_retry(const std::string& url, const RetryPolicy& policy, const FetchFn& fetch,
                                    const SleepFn& sleep) {
-    // TODO: try up to policy.max_attempts times. Between attempts call sleep() with
-    //       first_delay, then twice that, and so on. Stop early on success or on a failure
-    //       that is not transient. When every attempt failed, prefix the last error with
-    //       "after N attempts: ".
+    // TODO: retry transient failures, at most policy.max_attempts attempts in all, pausing
+    //       with sleep() between them (never a real sleep here: the check counts the pauses).
+    //       The pauses double; the error of a run that gave up says how many attempts it made.
     (void)policy;
     (void)sleep;
     return fetch(url);

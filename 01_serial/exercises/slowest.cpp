@@ -1,5 +1,6 @@
 // Exercise 1.2: the slowest sites. Read slowest.hpp for the contract, then replace the TODO.
-// Check your work: ctest --preset exercises -R ch01_slowest
+// Check your work: ./tour.sh check ch01 slowest
+// Stuck? 01_serial/exercises/HINTS.md has the steps, one at a time.
 #include "slowest.hpp"
 
 #include <algorithm>
@@ -7,9 +8,8 @@
 namespace exercise {
 
 std::vector<tour::FetchResult> slowest_sites(const std::vector<tour::FetchResult>& results, std::size_t n) {
-    // TODO: keep only successful results, order them by duration (end - start), longest
-    //       first and ties by URL, and return the first n. (Hint: std::partial_sort_copy or
-    //       copy_if + std::sort.)
+    // TODO: the n slowest successful fetches, slowest first, ties in URL order. Use the
+    //       standard algorithms rather than hand-written loops; `results` stays as it is.
     std::vector<tour::FetchResult> first(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(std::min(n, results.size())));
     return first;
 }

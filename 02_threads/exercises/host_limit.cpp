@@ -1,5 +1,6 @@
 // Exercise 2.3: write HostLimiter::acquire and release. Read host_limit.hpp for the contract.
-// Check your work: ctest --preset exercises -R ch02_host_limit
+// Check your work: ./tour.sh check ch02 host_limit
+// Stuck? 02_threads/exercises/HINTS.md has the steps, one at a time.
 #include "host_limit.hpp"
 
 #include <atomic>
@@ -8,14 +9,14 @@
 namespace exercise {
 
 void HostLimiter::acquire(const std::string& host) {
-    // TODO: under the lock, wait on released_ until in_flight_[host] < per_host_ (use the wait
-    //       overload with a predicate), then increment it.
+    // TODO: count one more request to `host` in flight, but never more than per_host_: while
+    //       the host is full, sleep (do not spin) until a release lets this thread in.
     (void)host;
 }
 
 void HostLimiter::release(const std::string& host) {
-    // TODO: decrement in_flight_[host] under the lock, then wake the waiters. Why notify_all and
-    //       not notify_one? (The one thread you wake may be waiting for a different host.)
+    // TODO: count one less request to `host`, and let a thread waiting for that host go on.
+    //       Mind that threads waiting for *other* hosts share the same condition variable.
     (void)host;
 }
 

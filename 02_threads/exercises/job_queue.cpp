@@ -1,6 +1,6 @@
 // Exercise 2.2: write push, close and pop. Read job_queue.hpp for the contract.
-// Check your work: ctest --preset exercises -R ch02_job_queue
-// (If the check hangs, some pop() is waiting for a notification that never comes.)
+// Check your work: ./tour.sh check ch02 job_queue
+// Stuck? 02_threads/exercises/HINTS.md has the steps, one at a time.
 #include "job_queue.hpp"
 
 #include <thread>
@@ -8,21 +8,18 @@
 namespace exercise {
 
 void JobQueue::push(std::size_t job) {
-    // TODO: add `job` under the lock, then wake one waiting worker (notify_one). Notifying
-    //       after the lock is released saves the woken thread from waiting for it at once.
+    // TODO: queue `job`; a worker sleeping in pop() must get to it.
     (void)job;
 }
 
 void JobQueue::close() {
-    // TODO: set closed_ under the lock, then wake *every* waiting worker (notify_all).
+    // TODO: no more jobs will come; no worker may stay asleep in pop() after this.
 }
 
 std::optional<std::size_t> JobQueue::pop() {
-    // TODO: take the lock with std::unique_lock and wait on changed_ until there is a job or
-    //       the queue is closed. Use the wait overload that takes a predicate: a condition
-    //       variable may wake up with nothing to do (a "spurious wakeup"), and a notification
-    //       sent before you started waiting is not kept for you. Then hand out the front job,
-    //       or std::nullopt when there is none (closed and empty).
+    // TODO: the front job; std::nullopt once the queue is closed and empty. While it is empty
+    //       and open, sleep (do not spin) until a push or a close. Touch jobs_ and closed_
+    //       only while holding mutex_, and stay right when a wait returns for no reason.
     return std::nullopt;
 }
 

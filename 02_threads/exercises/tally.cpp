@@ -1,11 +1,11 @@
 // Exercise 2.1: find and fix the data race. Read tally.hpp for the contract.
 //
 // This compiles, runs, and is wrong: the threads below update `total` at the same time.
-//  1. See it:   ctest --preset exercises -R ch02_tally        (the totals come out short)
+//  1. See it:   ./tour.sh check ch02 tally        (the totals come out short)
 //  2. Ask TSan: cmake --preset tsan && cmake --build --preset tsan --target exercise_ch02_tally
 //               && ./build-tsan/02_threads/exercise_ch02_tally
 //     ThreadSanitizer names the two conflicting accesses and the threads that made them.
-//  3. Fix it. Keep the threads. (Hint: the best fix shares nothing while the threads run.)
+//  3. Fix it. Keep the threads. Stuck? 02_threads/exercises/HINTS.md.
 #include "tally.hpp"
 
 #include <thread>
@@ -20,10 +20,11 @@ Tally tally_in_parallel(const std::vector<tour::FetchResult>& results, int threa
             pool.emplace_back([&results, &total, t, threads] {
                 for (auto i = static_cast<std::size_t>(t); i < results.size(); i += static_cast<std::size_t>(threads)) {
                     const tour::FetchResult& result = results[i];
-                    // TODO: this read-modify-write of shared variables is a data race. `++x` is
-                    //       three steps - read x, add 1, write x - and another thread can run
-                    //       between them. yield() only widens the gap, so that the bug shows up
-                    //       on every run instead of once a month in production.
+                    // TODO: make the totals exact, and keep the work on `threads` threads. These
+                    //       read-modify-writes of shared variables race: `++x` is three steps (read
+                    //       x, add 1, write x) and another thread can run between them. yield()
+                    //       only widens the gap, so that the bug shows on every run instead of
+                    //       once a month in production.
                     if (result.ok()) {
                         const std::size_t seen = total.ok;
                         std::this_thread::yield();

@@ -2,7 +2,8 @@
 // on one io_context, exactly like 04_asio; every page arrives, with the right bytes. Yet the
 // server never sees more than ONE request at a time, and 20 pages take 20 latencies.
 // TODO: find the call that blocks the loop and replace it with its asynchronous counterpart.
-// Check your work: ctest --preset exercises -R ch04_blocking
+// Check your work: ./tour.sh check ch04 blocking
+// Stuck? 04_asio/exercises/HINTS.md.
 //
 // (The same bug in Python: calling requests.get() inside an `async def`.)
 #include "blocking.hpp"

@@ -1,5 +1,6 @@
 // Exercise 4.3: a semaphore for coroutines. Read in_flight_limit.hpp for the contract, then
-// replace the TODOs. Check your work: ctest --preset exercises -R ch04_in_flight_limit
+// replace the TODOs. Check your work: ./tour.sh check ch04 in_flight_limit
+// Stuck? 04_asio/exercises/HINTS.md has the steps, one at a time.
 //
 // 04_asio caps requests with lanes (N coroutines that each take the next URL). A semaphore is
 // the other classic: a coroutine per URL, each waiting for a slot, like asyncio.Semaphore.
@@ -14,18 +15,16 @@ InFlightLimit::InFlightLimit(asio::any_io_executor executor, std::size_t limit)
     : executor_(std::move(executor)), limit_(limit) {}
 
 asio::awaitable<void> InFlightLimit::acquire() {
-    // TODO: if held_ < limit_, take a slot and return. Otherwise create a steady_timer on
-    //       executor_ that expires at time_point::max(), append it to waiters_ and co_await
-    //       its async_wait with asio::redirect_error(asio::use_awaitable, ec): release() will
-    //       cancel it, which ends the wait with operation_aborted (not an exception, thanks to
-    //       redirect_error). When woken, the slot release() handed over is already yours.
+    // TODO: take a slot if one is free; otherwise suspend this coroutine (never block the
+    //       thread: every coroutine shares it) until release() hands a slot over. Waiters get
+    //       their slots in the order they came.
     ++held_;
     co_return;
 }
 
 void InFlightLimit::release() {
-    // TODO: if a coroutine waits, hand this slot straight to the oldest one (pop it from
-    //       waiters_ and cancel its timer; held_ stays the same). Otherwise --held_.
+    // TODO: give the slot back: straight to the longest-waiting coroutine if there is one
+    //       (so no newcomer can slip in between), otherwise to the pool.
     --held_;
 }
 

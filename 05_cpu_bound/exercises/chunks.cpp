@@ -1,5 +1,6 @@
 // Exercise 5.2: chunk the work. Read chunks.hpp for the contract, then do the TODO.
-// Check your work: ctest --preset exercises -R ch05_chunks
+// Check your work: ./tour.sh check ch05 chunks
+// Stuck? 05_cpu_bound/exercises/HINTS.md has the steps, one at a time.
 //
 // The code below is correct but hands out one number per claim: every number costs an
 // atomic fetch_add on a counter all threads hammer (its cache line bounces between cores),
@@ -21,12 +22,14 @@ ChunkedResult count_chunked(cpu::Task range, int threads, std::uint64_t chunk) {
         std::vector<std::jthread> pool;
         for (auto& mine : per_thread) {
             pool.emplace_back([&next, &mine, range] {
-                // TODO: claim `chunk` numbers at a time: fetch_add(chunk), then count the primes
-                //       in [claimed, min(claimed + chunk, range.last)) with cpu::count_primes.
+                ChunkedResult local;  // counted here, written to the shared slot once (exercise 5.1)
+                // TODO: take `chunk` numbers per claim on the shared counter instead of one; the
+                //       last claim may be shorter, and no number may be counted twice.
                 for (std::uint64_t n = next.fetch_add(1); n < range.last; n = next.fetch_add(1)) {
-                    mine.total += cpu::count_primes({n, n + 1});
-                    ++mine.claims;
+                    local.total += cpu::count_primes({n, n + 1});
+                    ++local.claims;
                 }
+                mine = local;
             });
         }
     }

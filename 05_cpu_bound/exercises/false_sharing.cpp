@@ -1,5 +1,6 @@
 // Exercise 5.1: false sharing. Read false_sharing.hpp for the contract, then do the TODOs.
-// Check your work: ctest --preset exercises -R ch05_false_sharing
+// Check your work: ./tour.sh check ch05 false_sharing
+// Stuck? 05_cpu_bound/exercises/HINTS.md has the steps, one at a time.
 //
 // The program below is correct: each thread writes only its own counter, no data race. But
 // the counters are 16 bytes each, so four of them share one 64-byte cache line. A core must
@@ -13,8 +14,8 @@
 namespace exercise {
 namespace {
 
-// TODO: give every Counter a cache line of its own: align it to
-//       std::hardware_destructive_interference_size (from <new>).
+// TODO: give every Counter a cache line of its own, whatever the machine's line size: no two
+//       threads' counters may share one. (Without changing what a Counter holds.)
 struct Counter {
     std::uint64_t primes = 0;
     std::uint64_t divisions = 0;
