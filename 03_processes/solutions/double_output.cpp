@@ -3,8 +3,9 @@
 
 #include <cstdlib>
 
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "common/posix.hpp"
 
 namespace exercise {
 
@@ -22,9 +23,7 @@ int greet_from_child(std::FILE* out) {
         std::fflush(out);
         _exit(0);
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-    }
+    const int status = tour::reap(pid);  // waits; EINTR retried, and a lost child is an error, not a hang
     std::fprintf(out, "parent: done\n");
     return status;
 }

@@ -4,7 +4,7 @@
 // on one io_context, exactly like 04_asio; every page arrives, with the right bytes. Yet the
 // server never sees more than ONE request at a time, and 20 pages take 20 latencies.
 // Find the call that blocks the loop and replace it with its asynchronous counterpart.
-// Check your work: ctest --preset exercises -R ch04_blocking
+// Check your work: ./tour.sh check ch04 blocking
 //
 // (The same bug in Python: calling requests.get() inside an `async def`.)
 #include "blocking.hpp"
