@@ -216,4 +216,19 @@ std::vector<TaskResult> run_par(std::span<const Task>, Work) {
 }
 #endif
 
+// Serial first (the baseline), processes second: fork must happen before this process has
+// ever had a second thread alive. TBB's threads outlive run_par, so par goes last.
+std::vector<Model> models(int workers, int oversubscribed_threads) {
+    const int w = workers, over = oversubscribed_threads;
+    return {
+        {"serial", "Serial", 1, [](auto t) { return run_serial(t); }},
+        {"processes", "Processes", w, [w](auto t) { return run_processes(t, w); }},
+        {"threads", "Threads", w, [w](auto t) { return run_threads(t, w); }},
+        {"event-loop", "Event loop", 1, [](auto t) { return run_event_loop(t); }},
+        {"thread-pool", "Thread pool", w, [w](auto t) { return run_thread_pool(t, w); }},
+        {"oversubscribed", "Oversubscribed threads", over, [over](auto t) { return run_oversubscribed(t, over); }},
+        {"par", "Parallel algorithm", 0, [](auto t) { return run_par(t); }},
+    };
+}
+
 }  // namespace cpu

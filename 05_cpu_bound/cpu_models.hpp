@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -47,5 +48,18 @@ std::vector<TaskResult> run_par(std::span<const Task> tasks, Work work = count_p
 struct ChildFailed : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+// A model as the program runs it: its --model name, the name it prints, and how many threads
+// or processes it uses (0: the library decides).
+struct Model {
+    std::string key;   // --model value: "serial", "event-loop", ...
+    std::string name;  // the word in "Starting Serial computation of 20 tasks..."
+    int workers;
+    std::function<std::vector<TaskResult>(std::span<const Task>)> run;
+};
+
+// Every model, in the order the program runs them: serial, then processes while this process
+// is still single-threaded, ..., par last. `workers` is for threads, processes and thread-pool.
+std::vector<Model> models(int workers, int oversubscribed_threads);
 
 }  // namespace cpu

@@ -6,8 +6,12 @@
 #include <atomic>
 #include <chrono>
 #include <new>
+#include <ostream>
 #include <thread>
 #include <vector>
+
+#include "common/report.hpp"
+#include "cpu_report.hpp"
 
 namespace cpu {
 namespace {
@@ -50,6 +54,19 @@ double time_counters(int threads, std::uint64_t increments, bool local) {
 FalseSharingTimes time_false_sharing(int threads, std::uint64_t increments) {
     return {time_counters<Packed>(threads, increments, false), time_counters<Padded>(threads, increments, false),
             time_counters<Padded>(threads, increments, true)};
+}
+
+int run_false_sharing_demo(std::ostream& out, int threads) {
+    const std::uint64_t increments = 20'000'000;
+    out << "False sharing: " << threads << " threads, each adding 1 to its own counter " << tour::with_thousands(increments)
+        << " times (relaxed atomics); cache line " << std::hardware_destructive_interference_size << " bytes\n"
+        << std::flush;
+    const FalseSharingTimes t = time_false_sharing(threads, increments);
+    out << "  packed counters (8 bytes each, sharing cache lines): " << fixed(t.packed, 3) << " seconds\n"
+        << "  padded counters (a cache line each):                 " << fixed(t.padded, 3) << " seconds ("
+        << fixed(t.padded > 0 ? t.packed / t.padded : 0, 1) << "x faster than packed)\n"
+        << "  local counting, one write at the end:                " << fixed(t.local, 3) << " seconds\n";
+    return 0;
 }
 
 }  // namespace cpu

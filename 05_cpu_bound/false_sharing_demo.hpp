@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 
 namespace cpu {
 
@@ -13,5 +14,9 @@ struct FalseSharingTimes {
 
 // `threads` threads each add 1 to their own counter `increments` times, three ways.
 FalseSharingTimes time_false_sharing(int threads, std::uint64_t increments);
+
+// Time the three ways with `threads` threads and print the times, packed against padded.
+// Returns the exit status: 0 (it measures; there is nothing to get wrong).
+int run_false_sharing_demo(std::ostream& out, int threads);
 
 }  // namespace cpu

@@ -16,7 +16,6 @@ namespace {
 
 const std::string program = CPU_BOUND_PROGRAM;
 
-
 std::size_t count(const std::string& text, const std::string& piece) {
     std::size_t n = 0;
     for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 1)) ++n;

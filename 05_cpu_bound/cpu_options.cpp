@@ -1,0 +1,60 @@
+#include "cpu_options.hpp"
+
+#include <thread>
+#include <vector>
+
+#include "common/options.hpp"
+#include "cpu_models.hpp"
+#include "workload.hpp"
+
+namespace cpu {
+
+int cores() {
+    const unsigned n = std::thread::hardware_concurrency();  // 0 when it cannot tell
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+void add_options(CLI::App& app, Options& options) {
+    options.workers = cores();  // like multiprocessing.Pool(): one per core
+    std::vector<std::string> keys = {"all"};
+    for (const Model& m : models(1, 1)) keys.push_back(m.key);
+    app.add_option("--model", options.model,
+                   "Which model: serial, threads, processes, event-loop, thread-pool, oversubscribed, par "
+                   "(std::execution::par, only when built with libtbb-dev) or all (default)")
+        ->check(CLI::IsMember(keys))->type_name("NAME");
+    app.add_option("--tasks", options.tasks, "How many tasks, like the Python demo's 20 numbers (default 20)")
+        ->check(tour::not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
+    app.add_option("--size", options.size, "Numbers per task: the work of one task (default 50,000)")
+        ->check(tour::not_empty)->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}))->type_name("N");
+    app.add_option("--start", options.start, "The first number of the first task (default 1,000,000,000)")
+        ->check(tour::not_empty)->check(CLI::Range(std::uint64_t{0}, max_number))->type_name("N");
+    tour::add_workers_option(app, options.workers,
+                             "Threads or processes for the threads, processes and thread-pool models (default: the "
+                             "number of cores, " + std::to_string(options.workers) + " here)",
+                             1);
+    app.add_option("--oversubscribe", options.oversubscribe, "Threads for the oversubscribed model (default 64)")
+        ->check(tour::not_empty)->check(CLI::Range(1, 4096))->type_name("N");
+    app.add_flag("--scaling", options.scaling,
+                 "Instead of the models: time the serial model at 1/4, 1/2 and all of --size, to show the time grows "
+                 "linearly with the work (nothing was optimised away)");
+    app.add_flag("--false-sharing", options.false_sharing,
+                 "Instead of the models: time --workers threads bumping per-thread counters that share a cache line, "
+                 "then padded to a line each, then kept local (exercise 5.1)");
+    app.add_option("--json", options.json_file, "Also write every model's results as JSON to FILE")->type_name("FILE");
+    app.footer("Exit status: 0 every model matched the reference; 1 a model failed or differed; 2 bad usage.");
+    tour::add_version_flag(app);
+
+    // Checks that need more than one option; they run inside parse, so tour::parse_command_line
+    // reports them like any other usage error (exit status 2).
+    app.callback([&options] {
+        // The sizes are capped above, so this sum cannot overflow.
+        if (options.start + options.tasks * options.size > max_number) {
+            throw CLI::ValidationError("--start/--tasks/--size", "the last number (start + tasks * size) must not exceed 10^13");
+        }
+        if (options.model == "par" && !par_available()) {
+            throw CLI::ValidationError("--model par", "std::execution::par is not in this build; install libtbb-dev and re-run cmake");
+        }
+    });
+}
+
+}  // namespace cpu
