@@ -30,8 +30,9 @@ void add_options(CLI::App& app, Options& options) {
         ->check(tour::not_empty)->check(CLI::Range(std::uint64_t{0}, max_number))->type_name("N");
     tour::add_workers_option(app, options.workers,
                              "Threads or processes for the threads, processes and thread-pool models (default: the "
-                             "number of cores, " + std::to_string(options.workers) + " here)",
-                             1);
+                             "number of cores, " + std::to_string(options.workers) + " here; at most 1024)",
+                             1)
+        ->check(CLI::Range(1, 1024));  // each may be a forked process: a typo must not fork a million
     app.add_option("--oversubscribe", options.oversubscribe, "Threads for the oversubscribed model (default 64)")
         ->check(tour::not_empty)->check(CLI::Range(1, 4096))->type_name("N");
     app.add_flag("--scaling", options.scaling,

@@ -16,7 +16,6 @@
 
 #include "common/options.hpp"
 #include "common/report.hpp"
-#include "common/url_list.hpp"  // tour::InputError, which write_json_file throws
 #include "cpu_models.hpp"
 #include "cpu_options.hpp"
 #include "cpu_report.hpp"

@@ -19,6 +19,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/fetch.hpp"
+#include "common/url_list.hpp"  // InputError, which write_json_file throws
 
 namespace tour {
 
