@@ -153,27 +153,26 @@ private:
 
 }  // namespace tour_check
 
-// doctest learns to print the standard types the checks compare. Strings are quoted, so an
-// empty one shows as "" and a trailing newline as \n.
+// doctest learns to print the standard types the checks compare. Strings inside them are quoted,
+// so an empty one shows as "" and a trailing newline as \n.
 namespace doctest {
 
-template <>
-struct StringMaker<std::string> {
-    static String convert(const std::string& text) {
-        std::string quoted = "\"";
-        for (char c : text) {
-            if (c == '\n') quoted += "\\n";
-            else if (c == '"' || c == '\\') quoted += std::string("\\") + c;
-            else quoted += c;
-        }
-        return (quoted + "\"").c_str();
+namespace detail_tour {
+inline String quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '\n') out += "\\n";
+        else if (c == '"' || c == '\\') out += std::string("\\") + c;
+        else out += c;
     }
-};
-
-template <std::size_t N>
-struct StringMaker<char[N]> {
-    static String convert(const char (&text)[N]) { return StringMaker<std::string>::convert(text); }
-};
+    return (out + "\"").c_str();
+}
+template <typename T>
+String element(const T& value) {
+    if constexpr (std::is_same_v<T, std::string>) return quoted(value);
+    else return toString(value);
+}
+}  // namespace detail_tour
 
 template <typename T, typename A>
 struct StringMaker<std::vector<T, A>> {
@@ -184,7 +183,7 @@ struct StringMaker<std::vector<T, A>> {
                 text += ", ... (" + toString(values.size()) + " elements)";
                 break;
             }
-            text += (i == 0 ? "" : ", ") + toString(values[i]);
+            text += (i == 0 ? "" : ", ") + detail_tour::element(values[i]);
         }
         return text + "}";
     }
@@ -193,7 +192,7 @@ struct StringMaker<std::vector<T, A>> {
 template <typename T>
 struct StringMaker<std::optional<T>> {
     static String convert(const std::optional<T>& value) {
-        return value ? toString(*value) : String("nullopt");
+        return value ? detail_tour::element(*value) : String("nullopt");
     }
 };
 
