@@ -4,6 +4,7 @@
 //   ./build/02_threads/02_threads                  # 80 simulated pages, 10 threads
 //   ./build/02_threads/02_threads --workers 0      # one thread per URL
 //   ./build/02_threads/02_threads --urls url_list --repeat 10   # real sites (needs internet)
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
         progress.finish();
         tour::print_finished(std::cout, "Threads", sites.urls.size(), seconds);
 
-        const int pool_size = workers == 0 ? static_cast<int>(sites.urls.size()) : workers;
+        // The threads that really ran: never more than URLs (0 meant one per URL).
+        const int pool_size = static_cast<int>(workers == 0 ? sites.urls.size() : std::min<std::size_t>(workers, sites.urls.size()));
         const tour::RunReport report{"Threads", pool_size, start, seconds, std::move(results)};
         tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
         if (options.json_file) tour::write_json(*options.json_file, report);

@@ -4,6 +4,7 @@
 //   ./build/03_processes/03_processes                 # 80 simulated pages, one process per core
 //   ./build/03_processes/03_processes --workers 80    # one process per URL
 //   ./build/03_processes/03_processes --urls url_list --repeat 10   # real sites (needs internet)
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
         progress.finish();
         tour::print_finished(std::cout, "Processes", sites.urls.size(), seconds);
 
-        const tour::RunReport report{"Processes", workers, start, seconds, std::move(results)};
+        const int pool_size = static_cast<int>(std::min<std::size_t>(workers, sites.urls.size()));  // processes forked
+        const tour::RunReport report{"Processes", pool_size, start, seconds, std::move(results)};
         tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
         if (options.json_file) tour::write_json(*options.json_file, report);
         return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed or were lost

@@ -1,6 +1,6 @@
 // Faults, many times over, on ONE client: resets, stalls, slow bodies, garbage, truncations
 // (the server closes mid-body) and cancellations mid-transfer, mixed with good pages. Every
-// socket that dies mid-transfer exercises the rules of common/async_fetch.cpp: waits completing
+// socket that dies mid-transfer exercises the rules of 04_asio/async_http_client.cpp: waits completing
 // after CURL_POLL_REMOVE, fds reused by the next connection, handles removed while watched.
 // Meant for the ASan+UBSan and TSan builds.
 #include <doctest/doctest.h>
