@@ -1,9 +1,10 @@
-// Small text helpers the URL list, the simulator's request parser and chapter 4's hand-written
-// HTTP client share.
+// Small text helpers the URL list, the reports, the simulator's request parser and chapter 4's
+// hand-written HTTP client share.
 #pragma once
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,15 @@ inline std::string to_lower(std::string_view text) {
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
+
+// `text` made safe to print on a terminal, for every message that quotes input (a URL file's
+// line, a URL, a server's error): control bytes, DEL, bytes that are not UTF-8 and the Unicode
+// controls that reorder or hide text (C1, bidi overrides) become \xNN, so an ESC from a file
+// cannot drive the terminal; valid UTF-8 (an accented host) stays readable. Input longer than
+// `max` bytes is cut there and ends with "... (N bytes)", so a 1 MB line is not a 1 MB message.
+std::string printable(std::string_view text, std::size_t max = 200);
+
+// Is `text` valid UTF-8 (what JSON strings must be)?
+bool is_utf8(std::string_view text);
 
 }  // namespace tour

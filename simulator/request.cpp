@@ -145,22 +145,29 @@ PageParse parse_page_request(const SiteParams& params, std::string_view target) 
 
         if (key == "delay_ms") {
             const auto n = parse_number(value, 600'000);  // at most 10 minutes
-            if (!n) result.error = "bad delay_ms: " + value;
+            if (!n) result.error = "bad delay_ms: " + tour::printable(value);
             else page.delay = std::chrono::milliseconds(*n);
         } else if (key == "bytes") {
             const auto n = parse_number(value, std::size_t{1} << 30);  // at most 1 GiB
-            if (!n) result.error = "bad bytes: " + value;
+            if (!n) result.error = "bad bytes: " + tour::printable(value);
             else page.bytes = *n;
         } else if (key == "status") {
             // 1xx, 204 and 304 cannot carry a body, and this one always does.
             const auto n = parse_number(value, 599);
-            if (!n || *n < 200 || *n == 204 || *n == 304) result.error = "bad status: " + value;
+            if (!n || *n < 200 || *n == 204 || *n == 304) result.error = "bad status: " + tour::printable(value);
             else page.status = static_cast<int>(*n);
         } else if (key == "fault") {
             const auto fault = parse_fault(value);
-            if (!fault) result.error = "unknown fault: " + value;
+            if (!fault) result.error = "unknown fault: " + tour::printable(value);
             else page.fault = *fault;
         } else if (key == "to") {
+            // It goes into the Location header: a CR LF in it would end that header and start
+            // one of the client's choosing (response splitting). No control bytes at all.
+            const bool control = std::any_of(value.begin(), value.end(), [](char c) {
+                const auto b = static_cast<unsigned char>(c);
+                return b < 0x20 || b == 0x7F;
+            });
+            if (control) result.error = "bad to: " + tour::printable(value) + " (control characters)";
             page.location = value;
             has_location = true;
         }

@@ -146,3 +146,17 @@ TEST_CASE("page requests: the model, overrides and faults") {
     }
     CHECK(sitesim::percent_decode("a%20b%zz%4") == "a b%zz%4");
 }
+
+TEST_CASE("a value that would reach a response header may not carry control bytes (response splitting)") {
+    const sitesim::SiteParams params{5, 40};
+    for (const char* bad : {"/a?fault=redirect&to=/x%0D%0AX-Injected:%20yes", "/a?fault=redirect&to=/x%0Ay",
+                            "/a?fault=redirect&to=/x%00y", "/a?fault=redirect&to=/x%7Fy", "/a?to=%09"}) {
+        CAPTURE(bad);
+        const auto parsed = sitesim::parse_page_request(params, bad);
+        CHECK(parsed.error.rfind("bad to: ", 0) == 0);
+        CHECK(parsed.error.find_first_of("\r\n") == std::string::npos);  // the 400 body says it escaped
+    }
+    // Ordinary targets, spaces (a header value may hold them) and UTF-8 are fine.
+    CHECK(sitesim::parse_page_request(params, "/a?fault=redirect&to=/b%20c").page.location == "/b c");
+    CHECK(sitesim::parse_page_request(params, "/a?fault=redirect&to=/%C3%A9").error.empty());
+}

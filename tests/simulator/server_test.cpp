@@ -215,6 +215,15 @@ TEST_CASE("faults") {
         CHECK(r.headers.at("location") == "file:///etc/passwd");
         requests = 2;
     }
+    SUBCASE("redirect: a `to` with CR LF is refused with 400, never split into a second header") {
+        Connection c(sim.port());
+        c.send_get("/site/4?fault=redirect&to=/x%0D%0AX-Injected:%20yes");
+        const auto r = c.read_response();
+        CHECK(r.status == 400);
+        CHECK(r.headers.count("x-injected") == 0);
+        CHECK(r.headers.count("location") == 0);
+        requests = 0;
+    }
     SUBCASE("status: that code with the page's body") {
         const auto r = get(sim.port(), "/site/5?status=503&bytes=100");
         CHECK(r.status == 503);
