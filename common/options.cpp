@@ -1,8 +1,13 @@
 #include "common/options.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 
+#include "common/posix.hpp"
+#include "common/report.hpp"
+#include "common/url_list.hpp"
 #include "common/version.hpp"
 
 namespace tour {
@@ -20,39 +25,74 @@ const CLI::Validator not_empty(
     [](const std::string& value) { return value.empty() ? std::string("needs a value, got an empty string") : std::string(); },
     "", "NOT_EMPTY");
 
+const CLI::Validator finite_number(
+    [](const std::string& value) {
+        if (value.empty()) return std::string("needs a value, got an empty string");
+        char* end = nullptr;
+        const double number = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0' || !std::isfinite(number)) {
+            return "needs a finite number, got '" + value + "'";
+        }
+        return std::string();
+    },
+    "", "FINITE");
+
+const CLI::Validator unsigned_64(
+    [](const std::string& value) {
+        std::uint64_t number = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+            return "needs a whole number from 0 to 18446744073709551615, got '" + value + "'";
+        }
+        return std::string();
+    },
+    "", "UINT64");
+
+const CLI::Validator readable_file(
+    [](const std::string& value) { return cannot_read(value).value_or(""); }, "", "READABLE");
+
+const CLI::Validator writable_file(
+    [](const std::string& value) { return cannot_write(value).value_or(""); }, "", "WRITABLE");
+
 void add_version_flag(CLI::App& app) {
     app.set_version_flag("--version", app.get_name() + " (the C++ concurrency tour) " + std::string(tour_version));
 }
 
 void add_download_options(CLI::App& app, Options& options) {
+    const std::string limits = "at most " + with_thousands(max_urls) + " URLs in all (after --repeat), lines of " +
+                               with_thousands(max_url_line_bytes / 1024) + " KiB, a file of " +
+                               with_thousands(max_url_file_bytes >> 20) + " MiB";
     auto* urls = app.add_option("--urls", options.urls_file,
-                                "Read the URLs from FILE: one per line, '#' comments, http:// or https:// only. "
-                                "Default: the embedded site simulator on 127.0.0.1")
-                     ->type_name("FILE");
+                                "Read the URLs from FILE: one per line, '#' comments, http:// or https:// only; " +
+                                    limits + ". Default: the embedded site simulator on 127.0.0.1")
+                     ->check(readable_file)->type_name("FILE");
     auto* sites = app.add_option("--sites", options.sites, "Simulator: how many URLs (default 80)")
-                      ->check(not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
+                      ->check(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
     auto* latency = app.add_option("--latency-ms", options.latency_ms,
                                    "Simulator: mean latency per page; each page waits between M/2 and 3M/2 "
                                    "(default 150)")
-                        ->check(not_empty)->check(CLI::Range(0, 60'000))->type_name("M");
-    auto* seed = app.add_option("--seed", options.seed, "Simulator: seed of its deterministic latencies and sizes (default 1)")
-                     ->check(not_empty)->type_name("S");
+                        ->check(finite_number)->check(CLI::Range(0, 60'000))->type_name("M");
+    auto* seed = app.add_option("--seed", options.seed,
+                                "Simulator: seed of its deterministic latencies and sizes, 0 to 18446744073709551615 "
+                                "(default 1)")
+                     ->check(unsigned_64)->type_name("S");
     urls->excludes(sites)->excludes(latency)->excludes(seed);
-    app.add_option("--repeat", options.repeat, "Use the URL list N times, like the Python demo's list * 10 (default 1)")
-        ->check(not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
+    app.add_option("--repeat", options.repeat,
+                   "Use the URL list N times, like the Python demo's list * 10 (default 1; " + limits + ")")
+        ->check(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
     app.add_option("--timeout", options.timeout_s, "Seconds one request may take in total (default 30)")
-        ->check(not_empty)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
+        ->check(finite_number)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
     app.add_option("--cacert", options.cacert, "A CA bundle to trust, as with curl --cacert (for a self-signed local server)")
-        ->type_name("FILE");
+        ->check(readable_file)->type_name("FILE");
     app.add_option("--json", options.json_file, "Also write every result and the totals as JSON to FILE")
-        ->type_name("FILE");
+        ->check(writable_file)->type_name("FILE");
     app.footer("Exit status: 0 every URL fetched; 1 some failed (each is listed on stderr); 2 bad usage or input.");
     add_version_flag(app);
 }
 
 CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum) {
     return app.add_option("--workers", workers, help)
-        ->check(not_empty)
+        ->check(finite_number)
         ->check(CLI::Range(minimum, 1'000'000))
         ->type_name("N");
 }

@@ -40,8 +40,23 @@ CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& 
 void add_version_flag(CLI::App& app);
 
 // CLI11 2.1 converts an empty argument (`--workers ""`) to 0 without complaint, which would
-// quietly mean "one thread per URL" or "no latency": every number option checks this first.
+// quietly mean "one thread per URL" or "no latency".
 extern const CLI::Validator not_empty;
+
+// Every number option's first check: not empty (as above), and a finite number. NaN passes
+// every range check (each comparison with NaN is false), and `--timeout nan` would switch the
+// timeout off; infinity is no limit either.
+extern const CLI::Validator finite_number;
+
+// --seed: a decimal whole number from 0 to 2^64-1. CLI11 2.1 would wrap -1 and clamp an
+// overflow to 18446744073709551615 without a word.
+extern const CLI::Validator unsigned_64;
+
+// Paths are checked while parsing, before any work, with the system's reason (see
+// cannot_read/cannot_write in common/posix.hpp): an input must open for reading, an output's
+// directory must let us create a file.
+extern const CLI::Validator readable_file;
+extern const CLI::Validator writable_file;
 
 // Parse argv into what was added to `app`. Returns std::nullopt when the program should run;
 // otherwise the exit status main returns at once: 0 after --help or --version (printed on

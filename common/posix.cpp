@@ -7,9 +7,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace tour {
 
@@ -73,6 +78,63 @@ std::string describe_wait_status(int status) {
     }
     if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
     return "ended with wait status " + std::to_string(status);
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions_t* actions) {
+    std::vector<char*> pointers;
+    for (const auto& word : argv) pointers.push_back(const_cast<char*>(word.c_str()));
+    pointers.push_back(nullptr);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, pointers[0], actions, &attributes, pointers.data(), environ);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "posix_spawn " + argv.at(0));
+    return pid;
+}
+
+void die_with_parent(pid_t parent, int signal) {
+    ::prctl(PR_SET_PDEATHSIG, signal);
+    // The parent may have died between fork/spawn and the line above: then the signal will
+    // never come, and our parent is now someone else.
+    if (::getppid() != parent) ::_exit(128 + signal);
+}
+
+std::optional<std::string> cannot_read(const std::filesystem::path& path) {
+    if (path.empty()) return "needs a file name, got an empty string";
+    // O_NONBLOCK: opening a FIFO nobody writes to must not hang the check.
+    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) return path.string() + ": cannot be read (" + std::strerror(errno) + ")";
+    struct stat info {};
+    if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) return path.string() + ": is a directory";
+    return std::nullopt;
+}
+
+std::optional<std::string> cannot_write(const std::filesystem::path& path) {
+    if (path.empty()) return "needs a file name, got an empty string";
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) {
+        if (S_ISDIR(info.st_mode)) return path.string() + ": is a directory";
+        if (!S_ISREG(info.st_mode)) {  // /dev/null, a FIFO: written in place, not replaced
+            const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK));
+            if (!fd) return path.string() + ": cannot be written (" + std::strerror(errno) + ")";
+            return std::nullopt;
+        }
+    }
+    std::string probe = path.string() + ".check-XXXXXX";
+    const int fd = ::mkostemp(probe.data(), O_CLOEXEC);
+    if (fd < 0) return path.string() + ": cannot be written (" + std::strerror(errno) + ")";
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return std::nullopt;
 }
 
 std::size_t thread_count() {

@@ -5,9 +5,13 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include <spawn.h>
 #include <sys/types.h>
 
 namespace tour {
@@ -48,6 +52,29 @@ int reap(pid_t pid);
 
 // What a wait status says, for a human: "exited with status 3", "killed by SIGKILL".
 std::string describe_wait_status(int status);
+
+// posix_spawn `argv` (argv[0] is the program), with `actions` if given. The child starts with
+// no signal blocked and SIGINT/SIGTERM at their default action, whatever this process blocks:
+// compare blocks both to handle them itself, and a simulator or model that inherited that
+// would ignore Ctrl-C and its parent's SIGTERM. posix_spawn, not fork: safe with threads.
+// Returns the child's pid; throws std::system_error.
+pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions_t* actions = nullptr);
+
+// Make this process end with `signal` when its parent dies (Linux's PR_SET_PDEATHSIG), so no
+// helper outlives the program that started it, whatever killed that program. `parent` is the
+// pid the caller knows as its parent: if it is already gone (it died before this call, and we
+// were handed to init), exit at once. Note: "dies" means the parent *thread* that forked or
+// spawned us; the tour starts its children from main's thread.
+void die_with_parent(pid_t parent, int signal);
+
+// Can `path` be opened for reading, and is it not a directory? std::nullopt when so, otherwise
+// "PATH: cannot be read (No such file or directory)" or "PATH: is a directory".
+std::optional<std::string> cannot_read(const std::filesystem::path& path);
+
+// Can `path` be written the way the tour writes files: a temporary file beside it, renamed over
+// it? Tried by creating and removing one. std::nullopt when so, otherwise
+// "PATH: cannot be written (Permission denied)" or "PATH: is a directory".
+std::optional<std::string> cannot_write(const std::filesystem::path& path);
 
 // How many threads this process has right now (the entries of /proc/self/task). fork() is safe
 // only when this is 1.

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "common/url_list.hpp"
 
 namespace tour {
@@ -57,9 +58,9 @@ void print_summary(std::ostream& out, std::ostream& err, const RunReport& report
     const std::size_t failed = report.results.size() - ok;
     out << ok << " ok, " << failed << " failed, " << with_thousands(bytes) << " bytes\n" << std::flush;
     if (failed == 0) return;
-    err << failed << (failed == 1 ? " URL" : " URLs") << " failed:\n";
+    err << report.model << ": " << failed << (failed == 1 ? " URL" : " URLs") << " failed:\n";
     for (const FetchResult& r : report.results) {
-        if (!r.ok()) err << "  " << r.url << ": " << r.error << '\n';
+        if (!r.ok()) err << "  " << printable(r.url) << ": " << printable(r.error, 400) << '\n';
     }
     err << std::flush;
 }
@@ -92,6 +93,7 @@ nlohmann::json to_json(const RunReport& report) {
             {"end_s", seconds_between(report.run_start, r.end)},
             {"error", r.error},
         });
+        if (!is_utf8(r.url)) records.back()["url_bytes"] = printable(r.url, r.url.size());
         if (r.ok()) ++ok;
         bytes += r.bytes;
     }
@@ -110,27 +112,37 @@ nlohmann::json to_json(const RunReport& report) {
 void write_json(const std::filesystem::path& path, const RunReport& report) { write_json_file(path, to_json(report)); }
 
 void write_json_file(const std::filesystem::path& path, const nlohmann::json& document) {
-    // Serialise first: a value that cannot be written (e.g. invalid UTF-8) fails before any file
-    // is touched.
-    const std::string text = document.dump(2) + '\n';
+    // error_handler_t::replace: a string that is not UTF-8 is written with U+FFFD instead of
+    // throwing "invalid UTF-8 byte" (which used to cost the whole report).
+    write_file(path, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    auto fail = [&](const std::string& why) { return InputError(path.string() + ": cannot be written (" + why + ")"); };
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
+        !std::filesystem::is_directory(path, ec)) {  // a device or a FIFO: there is nothing to replace
+        std::ofstream out(path, std::ios::binary);
+        if (!(out << text).flush()) throw fail(std::strerror(errno));
+        return;
+    }
     std::filesystem::path temporary = path;
     temporary += ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError(path.string() + ": cannot be written (" + std::strerror(errno) + ")");
+        if (!out) throw fail(std::strerror(errno));
         out << text;
         if (!out.flush()) {
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            throw InputError(path.string() + ": write failed");
+            const int error = errno;
+            std::filesystem::remove(temporary, ec);
+            throw fail(std::strerror(error));
         }
     }
-    std::error_code ec;
     std::filesystem::rename(temporary, path, ec);  // atomic: readers see the old file or the new one
     if (ec) {
         std::error_code ignored;
         std::filesystem::remove(temporary, ignored);
-        throw InputError(path.string() + ": cannot be written (" + ec.message() + ")");
+        throw fail(ec.message());
     }
 }
 
@@ -144,7 +156,7 @@ void Progress::completed(const FetchResult& result) {
     // One writer at a time, so two threads' lines never mix into one.
     std::lock_guard lock(print_mutex_);
     std::cerr << "\r[" << done << '/' << total_ << "] " << (result.ok() ? "ok   " : "FAIL ")
-              << result.url.substr(0, 60) << "\x1b[K" << std::flush;
+              << printable(result.url, 60) << "\x1b[K" << std::flush;
 }
 
 void Progress::finish() {

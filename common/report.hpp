@@ -38,7 +38,8 @@ void print_starting(std::ostream& out, std::string_view model, std::size_t site_
 void print_finished(std::ostream& out, std::string_view model, std::size_t site_count,
                     double seconds);
 
-// "80 ok, 0 failed, 5,123,456 bytes" on `out`; each failure "  URL: reason" on `err`.
+// "80 ok, 0 failed, 5,123,456 bytes" on `out`; on `err`, under "Serial: 3 URLs failed:", each
+// failure "  URL: reason" (both made printable: they may come from a hostile file or server).
 void print_summary(std::ostream& out, std::ostream& err, const RunReport& report);
 
 // The exit status of every download program: 0 when each of the `url_count` URLs has a result
@@ -46,14 +47,21 @@ void print_summary(std::ostream& out, std::ostream& err, const RunReport& report
 // model, said on stderr rather than reported as success).
 int exit_status(const RunReport& report, std::size_t url_count);
 
-// Machine-readable form: one record per URL (times in seconds since run_start) plus totals.
+// Machine-readable form: one record per URL (times in seconds since run_start) plus totals. A
+// URL that is not valid UTF-8 (JSON strings must be) also gets "url_bytes": its bytes with the
+// invalid ones escaped as \xNN, so nothing is lost; in "url" they become U+FFFD.
 nlohmann::json to_json(const RunReport& report);
 void write_json(const std::filesystem::path& path, const RunReport& report);
 
-// Write `document` to `path` whole or not at all: into a temporary file in the same directory,
-// then renamed over `path`, so a failed write never leaves a truncated file behind. Throws
-// InputError with the reason.
+// Write `document` to `path` whole or not at all (write_file below). Bytes that are not UTF-8
+// are written as U+FFFD, never an exception: the output is always valid JSON.
 void write_json_file(const std::filesystem::path& path, const nlohmann::json& document);
+
+// Write `text` to `path` whole or not at all: into a temporary file in the same directory, then
+// renamed over `path`, so a failed write never leaves a truncated file behind and the old file
+// survives. (A path that exists and is not a regular file, such as /dev/stdout, is written in
+// place.) Throws InputError with the system's reason.
+void write_file(const std::filesystem::path& path, const std::string& text);
 
 // 5123456 -> "5,123,456".
 std::string with_thousands(std::uint64_t n);

@@ -18,10 +18,9 @@
 #include <curl/curl.h>
 
 #include "common/posix.hpp"
+#include "common/report.hpp"
 #include "common/url_list.hpp"
 #include "simulator/site_model.hpp"
-
-extern char** environ;
 
 namespace tour {
 namespace {
@@ -92,11 +91,10 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     std::vector<std::string> args = {config_.executable.string(),
                                      "--port", std::to_string(config_.port),
                                      "--seed", std::to_string(config_.seed),
-                                     "--latency-ms", std::to_string(config_.latency_ms)};
+                                     "--latency-ms", std::to_string(config_.latency_ms),
+                                     // sitesim ends when we do, however we end: see tour::die_with_parent
+                                     "--parent-pid", std::to_string(::getpid())};
     args.insert(args.end(), config_.extra_args.begin(), config_.extra_args.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
 
     auto [read_end, write_end] = make_pipe();
 
@@ -105,13 +103,14 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-    // posix_spawn, not fork: it is safe in a process that already runs threads.
-    const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
+    try {
+        pid_ = spawn(args, &actions);  // posix_spawn, not fork: safe in a process that runs threads
+    } catch (const std::system_error& e) {
+        posix_spawn_file_actions_destroy(&actions);
         throw std::runtime_error("cannot start the site simulator " + config_.executable.string() + ": " +
-                                 std::strerror(rc) + " (build it: cmake --build build --target sitesim)");
+                                 e.code().message() + " (build it: cmake --build build --target sitesim)");
     }
+    posix_spawn_file_actions_destroy(&actions);
     write_end.close();  // only sitesim writes now: EOF tells us when it exits
 
     const std::string line = read_first_line(read_end.get(), std::chrono::seconds(10));
@@ -169,12 +168,25 @@ nlohmann::json SiteSimulator::stats() const { return nlohmann::json::parse(get_t
 
 void SiteSimulator::reset_stats() const { get_text(base_url() + "/__reset"); }
 
+namespace {
+// The list's length after --repeat, refused before it is made when over the limit.
+void check_list_size(std::size_t once, std::size_t repeat) {
+    if (once * repeat > max_urls) {  // both are capped by their options: no overflow
+        throw InputError("the list would hold " + with_thousands(once * repeat) + " URLs (" + with_thousands(once) +
+                         " x --repeat " + std::to_string(repeat) + "): more than " + with_thousands(max_urls) +
+                         " URLs, the limit");
+    }
+}
+}  // namespace
+
 SiteList select_sites(const Options& options) {
     SiteList list;
     std::vector<std::string> once;
     if (options.urls_file) {
         once = read_url_list(*options.urls_file);
+        check_list_size(once.size(), options.repeat);
     } else {
+        check_list_size(options.sites, options.repeat);
         try {
             list.simulator = std::make_unique<SiteSimulator>(options.seed, options.latency_ms);
         } catch (const std::exception& e) {

@@ -39,7 +39,9 @@ public:
     explicit SiteSimulator(Config config);
     // The common case: a simulator on a free port with this seed and mean latency.
     SiteSimulator(std::uint64_t seed, int latency_ms);
-    // SIGTERM, then wait for it (SIGKILL after 5 s): no zombie is left behind.
+    // SIGTERM, then wait for it (SIGKILL after 5 s): no zombie is left behind. When this process
+    // ends without running the destructor (a signal, _exit), sitesim ends too: it is started with
+    // --parent-pid and asks the kernel for SIGTERM when its parent dies (PR_SET_PDEATHSIG).
     ~SiteSimulator();
     SiteSimulator(const SiteSimulator&) = delete;
     SiteSimulator& operator=(const SiteSimulator&) = delete;
@@ -66,7 +68,8 @@ struct SiteList {
 };
 
 // --urls FILE (read_url_list) or a started simulator with --sites URLs; then --repeat.
-// Throws InputError for bad input.
+// Throws InputError for bad input, and for a list over tour::max_urls (checked before the
+// simulator starts or the list is copied).
 SiteList select_sites(const Options& options);
 
 }  // namespace tour

@@ -1,9 +1,15 @@
 #include "common/url_list.hpp"
 
 #include <cctype>
-#include <fstream>
-#include <system_error>
+#include <cerrno>
+#include <cstring>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/posix.hpp"
+#include "common/report.hpp"
 #include "common/text.hpp"
 
 namespace tour {
@@ -30,7 +36,7 @@ std::optional<std::string> url_problem(std::string_view url) {
     } else {
         const auto colon = url.find("://");
         if (colon == std::string_view::npos) return "not a URL (expected http://host/... or https://host/...)";
-        return "unsupported scheme '" + std::string(url.substr(0, colon)) +
+        return "unsupported scheme '" + printable(url.substr(0, colon), 40) +
                "://' (only http:// and https:// are fetched)";
     }
     const auto host_end = rest.find_first_of("/?#");
@@ -42,29 +48,59 @@ std::optional<std::string> url_problem(std::string_view url) {
 }
 
 std::vector<std::string> read_url_list(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        throw InputError(path.string() + ": no such file");
+    const std::string name = path.string();
+    if (auto problem = cannot_read(path)) throw InputError(*problem);
+    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw InputError(name + ": cannot be read (" + std::strerror(errno) + ")");
+    struct stat info {};
+    if (::fstat(fd.get(), &info) == 0 && S_ISREG(info.st_mode) &&
+        static_cast<std::uint64_t>(info.st_size) > max_url_file_bytes) {  // refused before reading
+        throw InputError(name + ": larger than " + std::to_string(max_url_file_bytes >> 20) + " MiB (" +
+                         with_thousands(static_cast<std::uint64_t>(info.st_size)) + " bytes)");
     }
-    if (std::filesystem::is_directory(path, ec)) {
-        throw InputError(path.string() + ": is a directory, not a URL list");
-    }
-    std::ifstream in(path);
-    if (!in) throw InputError(path.string() + ": cannot be read (permission denied?)");
 
     std::vector<std::string> urls;
-    std::string line;
-    for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
-        const std::string_view text = trim(line);
-        if (text.empty() || text.front() == '#') continue;
-        if (auto problem = url_problem(text)) {
-            throw InputError(path.string() + ":" + std::to_string(line_number) + ": " + *problem +
-                             ": " + std::string(text));
+    std::string line;  // the line being read: never more than max_url_line_bytes
+    std::size_t line_number = 1;
+    std::size_t total = 0;
+    auto finish_line = [&] {
+        std::string_view text = trim(line);
+        if (line_number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text = trim(text.substr(3));  // a BOM
+        if (!text.empty() && text.front() != '#') {
+            if (auto problem = url_problem(text)) {
+                throw InputError(name + ":" + std::to_string(line_number) + ": " + *problem + ": " + printable(text));
+            }
+            if (urls.size() == max_urls) throw InputError(name + ": more than " + with_thousands(max_urls) + " URLs");
+            urls.emplace_back(text);
         }
-        urls.emplace_back(text);
+        line.clear();
+        ++line_number;
+    };
+    // read(), not std::getline: a stream with no newline (/dev/zero) must stop at the line
+    // limit, not grow one std::string until memory runs out.
+    char buffer[64 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw InputError(name + ": read error (" + std::strerror(errno) + ")");
+        if (n == 0) break;
+        total += static_cast<std::size_t>(n);
+        if (total > max_url_file_bytes) {
+            throw InputError(name + ": larger than " + std::to_string(max_url_file_bytes >> 20) + " MiB");
+        }
+        for (const char c : std::string_view(buffer, static_cast<std::size_t>(n))) {
+            if (c == '\n') {
+                finish_line();
+            } else if (line.size() == max_url_line_bytes) {
+                throw InputError(name + ":" + std::to_string(line_number) + ": line longer than " +
+                                 with_thousands(max_url_line_bytes) + " bytes");
+            } else {
+                line += c;
+            }
+        }
     }
-    if (in.bad()) throw InputError(path.string() + ": read error");
-    if (urls.empty()) throw InputError(path.string() + ": no URLs in the file (only blank or # lines)");
+    if (!line.empty()) finish_line();
+    if (urls.empty()) throw InputError(name + ": no URLs in the file (only blank or # lines)");
     return urls;
 }
 

@@ -360,6 +360,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 3'600'000))->capture_default_str();
     app.add_option("--max-connections", server.max_connections, "open connections at most")
         ->check(CLI::PositiveNumber)->capture_default_str();
+    pid_t parent_pid = 0;
+    app.add_option("--parent-pid", parent_pid,
+                   "End (SIGTERM) when the process with this pid, our parent, ends: a program that starts sitesim "
+                   "passes its own pid, so no sitesim outlives it")
+        ->check(CLI::PositiveNumber);
     app.set_version_flag("--version", std::string("sitesim ") + SITESIM_VERSION);
     try {
         app.parse(argc, argv);
@@ -368,6 +373,9 @@ int main(int argc, char** argv) {
         return status == 0 ? 0 : 2;
     }
 
+    // SIGTERM when the program that started us dies, even by SIGKILL: the signal_set below
+    // turns it into an orderly stop. (Before that exists, its default action ends us as well.)
+    if (parent_pid > 0) tour::die_with_parent(parent_pid, SIGTERM);
     std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error code on write, not death
     tour::raise_open_file_limit();  // thousands of connections need thousands of descriptors
 

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "common/options.hpp"
 
@@ -67,7 +70,10 @@ TEST_CASE("bad usage exits with status 2 and says what is wrong, with one hint")
              {"--bogus"}, {"--workers", "0"}, {"--workers", "-3"}, {"--workers", "many"}, {"--timeout", "0"},
              {"--timeout", "-1"}, {"--sites", "0"}, {"--repeat", "0"}, {"--urls", "f.txt", "--sites", "5"},
              {"--latency-ms", "-5"}, {"stray"}, {"--workers", ""}, {"--latency-ms", ""}, {"--seed", ""},
-             {"--timeout", ""}}) {
+             {"--timeout", ""}, {"--timeout", "nan"}, {"--timeout", "NaN"}, {"--timeout", "-nan"},
+             {"--timeout", "inf"}, {"--timeout", "-inf"}, {"--timeout", "infinity"}, {"--timeout", "1e999"},
+             {"--seed", "-1"}, {"--seed", "99999999999999999999"}, {"--seed", "18446744073709551616"},
+             {"--seed", "1.5"}, {"--seed", "+3"}, {"--seed", " 3"}, {"--seed", "0x10"}}) {
         CAPTURE(args);
         const auto p = parse(args);
         CHECK(p.exit_now == 2);
@@ -100,4 +106,64 @@ TEST_CASE("--help and --version print to stdout and exit 0") {
     const auto version = parse({"--version"});
     CHECK(version.exit_now == 0);
     CHECK(version.out.find("prog (the C++ concurrency tour) 0.1.0") != std::string::npos);
+}
+
+TEST_CASE("NaN and infinity are not numbers a program can wait for: refused with a reason") {
+    for (const char* value : {"nan", "NaN", "-nan", "inf", "-Infinity", "1e999"}) {
+        CAPTURE(value);
+        const auto p = parse({"--timeout", value});
+        CHECK(p.exit_now == 2);
+        CHECK(p.err.find("--timeout: needs a finite number, got '" + std::string(value) + "'") != std::string::npos);
+    }
+}
+
+TEST_CASE("--seed takes 0 .. 2^64-1 exactly, and says so: nothing wraps") {
+    const auto top = parse({"--seed", "18446744073709551615"});
+    REQUIRE_FALSE(top.exit_now);
+    CHECK(top.options.seed == 18446744073709551615ull);
+    const auto zero = parse({"--seed", "0"});
+    REQUIRE_FALSE(zero.exit_now);
+    CHECK(zero.options.seed == 0);
+    const auto negative = parse({"--seed", "-1"});
+    CHECK(negative.exit_now == 2);
+    CHECK(negative.err.find("0 to 18446744073709551615") != std::string::npos);
+    CHECK(parse({"--help"}).out.find("0 to 18446744073709551615") != std::string::npos);
+}
+
+TEST_CASE("input and output paths are checked before any work, with the system's reason") {
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"--json", "/proc/x/y"}, "--json: /proc/x/y: cannot be written (No such file or directory)"},
+             {{"--json", "/nonexistent-dir/out.json"}, "cannot be written (No such file or directory)"},
+             {{"--json", "/"}, "--json: /: is a directory"},
+             {{"--json", ""}, "--json"},
+             {{"--urls", "/nonexistent/list"}, "--urls: /nonexistent/list: cannot be read (No such file or directory)"},
+             {{"--urls", "/"}, "--urls: /: is a directory"},
+             {{"--cacert", "/nonexistent.pem"}, "--cacert: /nonexistent.pem: cannot be read (No such file or directory)"},
+             {{"--cacert", "/"}, "--cacert: /: is a directory"},
+         }) {
+        CAPTURE(c.args);
+        const auto p = parse(c.args);
+        CAPTURE(p.err);
+        CHECK(p.exit_now == 2);
+        CHECK(p.err.find(c.message) != std::string::npos);
+    }
+    // A writable place is accepted, and checking it leaves nothing behind.
+    const auto dir = std::filesystem::temp_directory_path() / ("tour-options-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto ok = parse({"--json", (dir / "out.json").string(), "--cacert", "/dev/null"});
+    CHECK_FALSE(ok.exit_now);
+    CHECK(std::filesystem::is_empty(dir));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("--help states the limits on the list") {
+    const auto help = parse({"--help"});
+    for (const char* limit : {"1,000,000 URLs", "64 KiB", "64 MiB"}) {
+        CAPTURE(limit);
+        CHECK(help.out.find(limit) != std::string::npos);
+    }
 }

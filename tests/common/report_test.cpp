@@ -64,9 +64,13 @@ TEST_CASE("write_json_file replaces the file whole, or leaves the old one untouc
     tour::write_json_file(path, nlohmann::json{{"first", 1}});
     tour::write_json_file(path, nlohmann::json{{"second", 2}});
     CHECK(nlohmann::json::parse(std::ifstream(path)) == nlohmann::json{{"second", 2}});
-    // A document that cannot be serialised (invalid UTF-8) fails before the file is touched.
-    CHECK_THROWS(tour::write_json_file(path, nlohmann::json{{"bad", std::string("\xff\xfe")}}));
+    // A write that fails (here: the temporary file's name is taken by a directory) leaves the old
+    // file as it was, and no temporary file behind.
+    const auto blocker = std::filesystem::path(path.string() + ".tmp-" + std::to_string(::getpid()));
+    std::filesystem::create_directory(blocker);
+    CHECK_THROWS_AS(tour::write_json_file(path, nlohmann::json{{"third", 3}}), tour::InputError);
     CHECK(nlohmann::json::parse(std::ifstream(path)) == nlohmann::json{{"second", 2}});
+    std::filesystem::remove(blocker);
     // A directory that does not exist: an InputError naming the path, and nothing left behind.
     CHECK_THROWS_AS(tour::write_json_file(dir / "missing" / "x.json", nlohmann::json{}), tour::InputError);
     std::size_t files = 0;
@@ -97,4 +101,30 @@ TEST_CASE("JSON has one record per URL, totals, and times relative to the run st
     CHECK(json["results"][0]["end_s"].get<double>() == doctest::Approx(0.35));
     CHECK(json["results"][0]["worker"] == 3);
     CHECK(json["results"][1]["error"] == "HTTP status 404");
+}
+
+TEST_CASE("a URL that is not UTF-8 still gives valid JSON: replaced in `url`, its bytes kept escaped in `url_bytes`") {
+    tour::RunReport report;
+    report.model = "Serial";
+    report.results = {result("http://a/?q=\xff\xfe", 1, "HTTP status 400 for \xff"), result("http://b/", 2)};
+    const auto dir = std::filesystem::temp_directory_path() / ("tour-report-utf8-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "out.json";
+    std::ofstream(path) << "{\"old\": true}\n";
+    tour::write_json(path, report);  // threw "invalid UTF-8 byte" and left the old file empty
+    const auto doc = nlohmann::json::parse(std::ifstream(path));
+    CHECK(doc["results"][0]["url"] == "http://a/?q=\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFD twice
+    CHECK(doc["results"][0]["url_bytes"] == "http://a/?q=\\xff\\xfe");
+    CHECK(doc["results"][0]["error"] == "HTTP status 400 for \xEF\xBF\xBD");
+    CHECK_FALSE(doc["results"][1].contains("url_bytes"));  // only where the URL needed it
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the failure list is headed by the model's name, and hostile URLs are escaped") {
+    tour::RunReport report;
+    report.model = "Threads";
+    report.results = {result("http://a/\x1b[2J", 0, "curl error 7"), result("http://b/", 5)};
+    std::ostringstream out, err;
+    tour::print_summary(out, err, report);
+    CHECK(err.str() == "Threads: 1 URL failed:\n  http://a/\\x1b[2J: curl error 7\n");
 }

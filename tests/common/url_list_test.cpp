@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "common/text.hpp"
 #include "common/url_list.hpp"
 #include "run_program.hpp"
 
@@ -62,7 +63,8 @@ TEST_CASE("a bad line is reported with file, line number and reason") {
 TEST_CASE("missing, empty and directory inputs are rejected clearly") {
     CHECK(error_for("") .find("no URLs") != std::string::npos);
     CHECK(error_for("# only comments\n\n").find("no URLs") != std::string::npos);
-    CHECK_THROWS_WITH_AS(read_url_list("/nonexistent/urls.txt"), "/nonexistent/urls.txt: no such file", InputError);
+    CHECK_THROWS_WITH_AS(read_url_list("/nonexistent/urls.txt"),
+                         "/nonexistent/urls.txt: cannot be read (No such file or directory)", InputError);
     CHECK_THROWS_AS(read_url_list("/"), InputError);
 }
 
@@ -73,7 +75,7 @@ TEST_CASE("an unreadable file is rejected clearly, never read as an empty list")
         read_url_list("/proc/self/mem");
         FAIL("reading /proc/self/mem as a URL list should fail");
     } catch (const InputError& e) {
-        CHECK(std::string(e.what()) == "/proc/self/mem: read error");
+        CHECK(std::string(e.what()) == "/proc/self/mem: read error (Input/output error)");
     }
     // A file we may not open: only testable when not root (root ignores permission bits).
     if (::geteuid() != 0) {
@@ -83,4 +85,50 @@ TEST_CASE("an unreadable file is rejected clearly, never read as an empty list")
     } else {
         MESSAGE("running as root: the permission-denied case cannot be set up, skipped");
     }
+}
+
+TEST_CASE("hostile bytes in a bad line are escaped and cut, never sent to the terminal raw") {
+    const std::string esc = error_for("ab\x1b[31mc\x07://x\n");
+    CHECK(esc.find('\x1b') == std::string::npos);
+    CHECK(esc.find('\x07') == std::string::npos);
+    CHECK(esc.find("ab\\x1b[31mc\\x07://x") != std::string::npos);
+    // A junk line of 60,000 bytes: the message quotes its start and says how long it was.
+    const std::string junk = error_for("http://ok.example/\n" + std::string(60'000, 'j') + "\n");
+    CHECK(junk.size() < 400);
+    CHECK(junk.find(":2: ") != std::string::npos);
+    CHECK(junk.find("... (60000 bytes)") != std::string::npos);
+}
+
+TEST_CASE("a UTF-8 byte order mark at the start of the file is skipped") {
+    TempFile file("\xEF\xBB\xBFhttp://a.example/\nhttp://b.example/\n");
+    CHECK(read_url_list(file.path()) == std::vector<std::string>{"http://a.example/", "http://b.example/"});
+    // Anywhere else it is not white space: the line is refused, with the bytes shown.
+    CHECK(error_for("http://a.example/\n\xEF\xBB\xBFhttp://b.example/\n").find(":2: ") != std::string::npos);
+}
+
+TEST_CASE("limits: a line over 64 KiB and a file over 64 MiB are refused without reading them whole") {
+    CHECK(error_for(std::string(tour::max_url_line_bytes + 1, 'x')).find(":1: line longer than 65,536 bytes") !=
+          std::string::npos);
+    CHECK(error_for("http://a.example/" + std::string(tour::max_url_line_bytes - 17, 'x') + "\n").empty());
+    // /dev/zero never ends and has no newline: refused at the line limit, at once.
+    CHECK_THROWS_WITH_AS(read_url_list("/dev/zero"), doctest::Contains("/dev/zero:1: line longer than"), InputError);
+    // A file that is too large is refused from its size, before reading.
+    TempFile big("");
+    std::filesystem::resize_file(big.path(), tour::max_url_file_bytes + 1);
+    CHECK_THROWS_WITH_AS(read_url_list(big.path()), doctest::Contains("larger than 64 MiB"), InputError);
+    // Many short lines from a stream (no size to look at): counted as they are read.
+    CHECK(tour::max_urls == 1'000'000);
+}
+
+TEST_CASE("printable: control and non-UTF-8 bytes escaped, long text cut with its length") {
+    using tour::printable;
+    CHECK(printable("http://a.example/") == "http://a.example/");
+    CHECK(printable("a\x1b[0mb\x07\t\r\n") == "a\\x1b[0mb\\x07\\x09\\x0d\\x0a");
+    CHECK(printable("caf\xC3\xA9") == "caf\xC3\xA9");       // UTF-8 passes
+    CHECK(printable("\xff\xfe\x7f") == "\\xff\\xfe\\x7f");  // invalid UTF-8 and DEL do not
+    CHECK(printable("\xC3") == "\\xc3");                     // a cut sequence
+    CHECK(printable("\xE2\x80\xAE") == "\\xe2\\x80\\xae");  // U+202E reverses the terminal's text
+    CHECK(printable(std::string(300, 'a')) == std::string(200, 'a') + "... (300 bytes)");
+    CHECK(printable(std::string(10, 'a'), 4) == "aaaa... (10 bytes)");
+    CHECK(printable("\xff\xff\xff", 2) == "\\xff\\xff... (3 bytes)");
 }

@@ -76,7 +76,7 @@ TEST_CASE("bad input: a clear message and exit status 2, never a crash") {
         std::string message;
     };
     for (const Case& c : std::vector<Case>{
-             {{"--urls", "/nonexistent/list"}, "/nonexistent/list: no such file"},
+             {{"--urls", "/nonexistent/list"}, "/nonexistent/list: cannot be read (No such file or directory)"},
              {{"--urls", empty.path().string()}, "no URLs"},
              {{"--urls", "/"}, "is a directory"},
              {{"--urls", "/proc/self/mem"}, "/proc/self/mem: read error"},  // opens, but cannot be read
