@@ -24,6 +24,7 @@
 #include "processes.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -110,6 +111,8 @@ struct Worker {
     Fd tasks;                              // write end: indices of URLs to fetch
     Fd results;                            // read end: one Record per URL; EOF when the worker ends
     std::optional<std::uint32_t> holding;  // the URL it was dealt and has not answered yet
+    tour::Clock::time_point deadline;      // when its answer (or its exit) is overdue
+    bool missed_deadline = false;          // killed by the parent for being late
 
     Worker() = default;
     Worker(const Worker&) = delete;
@@ -126,6 +129,17 @@ struct Worker {
         }
     }
 };
+
+// How long past the request timeout a worker may take to answer: curl stops a request at the
+// timeout, so a worker later than this is not slow but stuck (stopped, deadlocked, swapped out).
+constexpr auto grace_period = std::chrono::seconds(5);
+
+// "2 s", "1.5 s": for the message that names a deadline.
+std::string seconds_text(std::chrono::milliseconds ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", std::chrono::duration<double>(ms).count());
+    return text;
+}
 }  // namespace
 
 int default_workers() {
@@ -155,15 +169,22 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     //    is free, so fast workers get more: the load balances itself, as with pool.map. And
     //    the parent always knows which URL each worker holds, so a worker that dies costs
     //    exactly that URL, reported by name (see `holding`).
+    //
+    // `deadline`: a worker that neither answers nor dies (stopped with SIGSTOP, stuck) would
+    //    keep the parent waiting for ever. So each dealt URL must be answered within the
+    //    request timeout plus a grace period, and the last EOF must come within the grace
+    //    period; a worker that misses its deadline is killed, and its URL reported as lost.
     std::size_t next = 0;
     auto deal = [&](Worker& w) {
         if (next < urls.size()) {
             const auto index = static_cast<std::uint32_t>(next++);
             w.holding = index;
+            w.deadline = tour::Clock::now() + options.total_timeout + grace_period;
             // If the worker died a moment ago this write fails (EPIPE); `holding` is then
             // reported as lost when its EOF arrives below.
             write_all(w.tasks.get(), &index, sizeof index);
         } else {
+            w.deadline = tour::Clock::now() + grace_period;
             w.tasks.close();  // EOF on its `tasks` pipe: the worker finishes and _exit()s
         }
     };
@@ -176,9 +197,12 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     for (std::size_t id = 0; id < count; ++id) {
         auto [task_read, task_write] = tour::make_pipe();
         auto [result_read, result_write] = tour::make_pipe();
+        const pid_t parent = ::getpid();
         const pid_t pid = ::fork();
         if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");  // ~Worker reaps the rest
         if (pid == 0) {
+            // If the parent dies (even by SIGKILL, with no chance to clean up), so do we.
+            tour::die_with_parent(parent, SIGKILL);
             // The child inherited a copy of every open descriptor, including the parent's ends
             // of the earlier workers' pipes. Close them: a sibling holding a copy of worker 0's
             // `tasks` write end would keep worker 0 from ever seeing EOF.
@@ -200,10 +224,21 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::string deaths;  // "worker 1 killed by SIGKILL; ...", for URLs nobody was left to take
     for (std::size_t alive = count; alive > 0;) {
         std::vector<pollfd> fds;
-        for (const Worker& w : pool) fds.push_back({w.results.get(), POLLIN, 0});  // -1: ignored
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
+        auto first_deadline = tour::Clock::time_point::max();
+        for (const Worker& w : pool) {
+            fds.push_back({w.results.get(), POLLIN, 0});  // -1 once closed: ignored by poll
+            if (w.results) first_deadline = std::min(first_deadline, w.deadline);
+        }
+        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(first_deadline - tour::Clock::now());
+        if (::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(wait.count(), 0, 60'000))) < 0) {
             if (errno == EINTR) continue;
             throw std::system_error(errno, std::generic_category(), "poll");
+        }
+        for (Worker& w : pool) {  // late: kill it; its EOF comes next and is handled below
+            if (w.results && !w.missed_deadline && tour::Clock::now() >= w.deadline) {
+                ::kill(w.pid, SIGKILL);
+                w.missed_deadline = true;
+            }
         }
         for (std::size_t id = 0; id < count; ++id) {
             if (fds[id].fd < 0 || fds[id].revents == 0) continue;
@@ -232,7 +267,11 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
             w.tasks.close();
             const int status = tour::reap(std::exchange(w.pid, -1));
             --alive;
-            const std::string how = "worker " + std::to_string(id) + " " + tour::describe_wait_status(status);
+            const std::string how =
+                "worker " + std::to_string(id) + " " +
+                (w.missed_deadline ? "missed its deadline (" + seconds_text(options.total_timeout) + " + " +
+                                         seconds_text(grace_period) + ") and was killed"
+                                   : tour::describe_wait_status(status));
             if (status != 0) deaths += (deaths.empty() ? "" : "; ") + how;
             if (w.holding) {
                 tour::FetchResult& r = results[*w.holding];

@@ -96,6 +96,46 @@ TEST_CASE("a worker killed from outside (as the OOM killer would): its URL is li
     CHECK(lost == 1);
 }
 
+TEST_CASE("a stopped worker (kill -STOP) misses its deadline: killed, its URL lost with the reason, the rest fetched") {
+    TempFile json("", ".json");
+    std::atomic<pid_t> stopped{0};
+    // Stop one of the two workers while it holds a URL (each page takes at least 200 ms). It
+    // never answers and never exits; the parent must not wait for it for ever.
+    const auto stop_one_worker = [&stopped](pid_t program) {
+        for (int tries = 0; tries < 3000 && stopped == 0; ++tries) {
+            std::vector<pid_t> workers;
+            for (const auto& [pid, name] : tour_test::children_of(program)) {
+                if (name == "03_processes") workers.push_back(pid);
+            }
+            if (workers.size() == 2) {
+                ::kill(workers[1], SIGSTOP);
+                stopped = workers[1];
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    };
+    const auto run = run_program(processes_program,
+                                 {"--sites", "8", "--latency-ms", "400", "--workers", "2", "--timeout", "2", "--json",
+                                  json.path().string()},
+                                 std::chrono::seconds(60), stop_one_worker);
+    CAPTURE(run.err);
+    REQUIRE(stopped != 0);
+    CHECK_FALSE(run.timed_out);
+    CHECK(run.exit_code == 1);
+    CHECK(contains(run.out, "7 ok, 1 failed, "));
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    std::size_t lost = 0;
+    for (const auto& r : doc["results"]) {
+        if (r["ok"].get<bool>()) continue;
+        ++lost;
+        CHECK(r["error"] == "lost: worker " + std::to_string(r["worker"].get<int>()) +
+                                " missed its deadline (2 s + 5 s) and was killed");
+    }
+    CHECK(lost == 1);
+    CHECK(::kill(stopped, 0) != 0);  // killed and reaped: no stopped process left behind
+}
+
 TEST_CASE("bad input: --workers 0") {
     const auto zero = run_program(processes_program, {"--workers", "0"});
     CHECK(zero.exit_code == 2);
