@@ -29,6 +29,7 @@
 #include "common/url_list.hpp"
 #include "run_model.hpp"
 #include "simulator/site_model.hpp"
+#include "stop_signals.hpp"
 #include "table.hpp"
 
 namespace {
@@ -134,12 +135,6 @@ std::vector<compare::ModelRun> run_sweep(compare::Launcher& launcher, const std:
     return runs;
 }
 
-void write_text_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path);
-    out << text;
-    if (!out.flush()) throw tour::InputError(path.string() + ": cannot be written");
-}
-
 bool any_failed(const std::vector<compare::ModelRun>& runs) {
     const auto rows = compare::make_rows(runs);
     return std::any_of(rows.begin(), rows.end(), [](const compare::Row& row) { return row.failed > 0; });
@@ -166,30 +161,34 @@ int main(int argc, char** argv) {
     app.add_option("--only", only, "Comma-separated models to run: serial,threads,processes,asio (default: all four)")
         ->check(known_models)->type_name("LIST");
     app.add_option("--timeline", choices.timeline, "Write an SVG timeline: a panel per model, a lane per worker, a bar per request")
-        ->type_name("FILE.svg");
+        ->check(tour::writable_file)->type_name("FILE.svg");
     auto* sweep = app.add_flag("--sweep", choices.sweep, "Also run each concurrent model with 1, 2, 4, ... workers (up to one per URL)");
     app.add_option("--sweep-chart", choices.sweep_chart, "With --sweep: write the sweep as an SVG chart of time against workers")
-        ->needs(sweep)->type_name("FILE.svg");
+        ->needs(sweep)->check(tour::writable_file)->type_name("FILE.svg");
     app.footer("Exit status: 0 every model fetched every URL; 1 some fetches failed; 2 bad usage or input.");
     if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
     if (workers_option->count() > 0) choices.workers = workers;
     choices.models = chosen_models(only);
 
+    // Ctrl-C and SIGTERM arrive as data from here on, so compare can clean up: see stop_signals.hpp.
+    const compare::StopSignals stop;
     try {
         // 2. The launcher first, while compare is small and has one thread: see compare::Launcher.
-        compare::Launcher launcher;
+        compare::Launcher launcher(&stop);
         tour::CurlGlobal curl;  // for the simulator's /__stats
 
         // 3. The sites: the simulator, or --urls (bad input fails here, once, with file:line).
         const tour::SiteList sites = tour::select_sites(choices.options);
         const ScratchDir scratch;
         const compare::Workload work = make_workload(sites, choices.options, scratch);
+        stop.throw_if_received();
 
         // 4. Each model, one after another, on the same list.
         std::vector<compare::ModelRun> runs;
         for (const auto& model : choices.models) runs.push_back(compare::run_model(launcher, model, choices.workers, work));
 
         // 5. The table.
+        stop.throw_if_received();
         const auto rows = compare::make_rows(runs);
         std::cout << '\n' << compare::format_table(rows);
         if (!sites.simulator) std::cout << "(ideal times and server-side concurrency need the simulator)\n";
@@ -202,15 +201,18 @@ int main(int argc, char** argv) {
             const auto sweep_rows = compare::make_rows(sweep_runs);
             std::cout << "\nSweep: time against workers\n" << compare::format_table(sweep_rows);
             doc["sweep"] = compare::to_json(sweep_runs, sweep_rows);
-            if (choices.sweep_chart) write_text_file(*choices.sweep_chart, compare::sweep_svg(sweep_rows));
+            if (choices.sweep_chart) tour::write_file(*choices.sweep_chart, compare::sweep_svg(sweep_rows));
         }
 
         // 7. The files asked for.
+        stop.throw_if_received();
         if (choices.options.json_file) tour::write_json_file(*choices.options.json_file, doc);
-        if (choices.timeline) write_text_file(*choices.timeline, compare::timeline_svg(runs));
+        if (choices.timeline) tour::write_file(*choices.timeline, compare::timeline_svg(runs));
 
         // 8. Exit status 1 when any fetch failed, in the main runs or in the sweep.
         return any_failed(runs) || any_failed(sweep_runs) ? 1 : 0;
+    } catch (const compare::Interrupted& e) {  // every destructor above has run: model, launcher, simulator, scratch
+        compare::StopSignals::die_by(e.signal);
     } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start, an unwritable file
         std::cerr << "compare: " << e.what() << '\n';
         return 2;

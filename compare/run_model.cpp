@@ -8,15 +8,14 @@
 #include <tuple>
 #include <type_traits>
 
-#include <spawn.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/sites.hpp"
 #include "schedule.hpp"
-
-extern char** environ;
 
 namespace compare {
 
@@ -31,16 +30,17 @@ const std::vector<ModelInfo>& all_models() {
 }
 
 // [docs:run_child]
-std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args) {
-    std::vector<std::string> all = {program.string()};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
+std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args,
+                                const std::function<void(pid_t)>& started) {
+    std::vector<std::string> argv = {program.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
     pid_t pid = -1;
-    if (const int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); rc != 0) {
-        throw std::runtime_error("cannot run " + program.string() + ": " + std::strerror(rc));
+    try {
+        pid = tour::spawn(argv);  // posix_spawn, with the default signal mask
+    } catch (const std::system_error& e) {
+        throw std::runtime_error("cannot run " + program.string() + ": " + e.code().message());
     }
+    if (started) started(pid);
     int status = 0;
     rusage usage{};
     // Not tour::reap: wait4 reaps the child and also returns the resources it used, its own
@@ -64,8 +64,12 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
 
 namespace {
 
-// What the launcher sends back: plain data, so it can be written as bytes.
+// What the launcher sends back: plain data, so it can be written as bytes. Two replies per
+// program: {finished 0, its pid} when it starts, {finished 1, ...} when it has ended (only the
+// second when it could not start).
 struct Reply {
+    int finished = 0;
+    pid_t pid = -1;
     int started = 0;  // 0: run_child threw, `error` says why
     int exit_code = 0;
     Usage usage;
@@ -86,8 +90,14 @@ static_assert(std::is_trivially_copyable_v<Reply>);
             if (!tour::read_all(requests, word.data(), length)) ::_exit(1);
         }
         Reply reply;
+        reply.finished = 1;
+        const auto tell_pid = [replies](pid_t pid) {
+            Reply started;
+            started.pid = pid;
+            tour::write_all(replies, &started, sizeof started);
+        };
         try {
-            std::tie(reply.exit_code, reply.usage) = run_child(words.at(0), {words.begin() + 1, words.end()});
+            std::tie(reply.exit_code, reply.usage) = run_child(words.at(0), {words.begin() + 1, words.end()}, tell_pid);
             reply.started = 1;
         } catch (const std::exception& e) {
             std::strncpy(reply.error, e.what(), sizeof reply.error - 1);
@@ -98,14 +108,16 @@ static_assert(std::is_trivially_copyable_v<Reply>);
 
 }  // namespace
 
-Launcher::Launcher() {
+Launcher::Launcher(const StopSignals* stop) : stop_(stop) {
     auto [requests_in, requests_out] = tour::make_pipe();
     auto [replies_in, replies_out] = tour::make_pipe();
+    const pid_t compare_pid = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork");
     if (pid_ == 0) {
         // The launcher: a copy of compare as it is now, small. It leaves with _exit() only,
         // so compare's stdio buffers and destructors never run twice.
+        tour::die_with_parent(compare_pid, SIGKILL);
         requests_out.close();
         replies_in.close();
         launcher_main(requests_in.get(), replies_out.get());
@@ -133,12 +145,39 @@ std::pair<int, Usage> Launcher::run(const std::filesystem::path& program, const 
         const auto length = static_cast<std::uint32_t>(word.size());
         sent = sent && tour::write_all(fd, &length, sizeof length) && tour::write_all(fd, word.data(), word.size());
     }
-    Reply reply;
-    if (!sent || !tour::read_all(replies_.get(), &reply, sizeof reply)) {
-        throw std::runtime_error("the launcher process stopped answering");
+    if (!sent) throw std::runtime_error("the launcher process stopped answering");
+    pid_t running = -1;   // the program's pid, once the launcher has said it
+    int interrupted = 0;  // a stop signal that came meanwhile
+    bool killed = false;
+    for (;;) {
+        pollfd fds[2] = {{replies_.get(), POLLIN, 0}, {stop_ ? stop_->fd() : -1, POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+        if (fds[1].revents != 0 && interrupted == 0) {
+            try {
+                stop_->throw_if_received();
+            } catch (const Interrupted& e) {
+                interrupted = e.signal;
+            }
+        }
+        if (fds[0].revents != 0) {
+            Reply reply;
+            if (!tour::read_all(replies_.get(), &reply, sizeof reply)) {
+                throw std::runtime_error("the launcher process stopped answering");
+            }
+            if (reply.finished) {
+                if (interrupted != 0) throw Interrupted(interrupted);
+                if (!reply.started) throw std::runtime_error(reply.error);
+                return {reply.exit_code, reply.usage};
+            }
+            running = reply.pid;
+        }
+        // Interrupted: stop the program at once (its workers die with it, see
+        // tour::die_with_parent); the launcher reaps it and its last reply ends this loop.
+        if (interrupted != 0 && running > 0 && !killed) killed = ::kill(running, SIGKILL) == 0;
     }
-    if (!reply.started) throw std::runtime_error(reply.error);
-    return {reply.exit_code, reply.usage};
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/posix.hpp"
+#include "stop_signals.hpp"
 
 namespace tour {
 class SiteSimulator;
@@ -56,8 +58,10 @@ struct ModelRun {
 };
 
 // Run `program` with `args`, its stdout and stderr going to ours; returns exit code and usage.
-// Throws std::runtime_error when it cannot be started or was killed by a signal.
-std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args);
+// `started`, when given, is told the child's pid as soon as it runs. Throws std::runtime_error
+// when it cannot be started or was killed by a signal.
+std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args,
+                                const std::function<void(pid_t)>& started = {});
 
 // Runs programs with run_child() from a small process forked when the Launcher is made.
 //
@@ -67,9 +71,14 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
 // which grows with every report compare holds (a sweep holds dozens). Spawned from a process
 // that stays a few MiB, each model's peak RSS is its own. Make the Launcher early, before
 // compare grows, while it has one thread (it forks).
+//
+// Stop signals: given a StopSignals, run() also waits for SIGINT/SIGTERM; when one comes it
+// kills the running program (the launcher tells compare its pid when it starts it), waits for
+// the launcher's answer, and throws Interrupted. The launcher itself dies with compare
+// (tour::die_with_parent), should compare die without running ~Launcher.
 class Launcher {
 public:
-    Launcher();
+    explicit Launcher(const StopSignals* stop = nullptr);
     ~Launcher();  // closes the pipe: the launcher sees end-of-file, exits, and is reaped here
     Launcher(const Launcher&) = delete;
     Launcher& operator=(const Launcher&) = delete;
@@ -78,6 +87,7 @@ public:
     std::pair<int, Usage> run(const std::filesystem::path& program, const std::vector<std::string>& args);
 
 private:
+    const StopSignals* stop_;
     pid_t pid_ = -1;
     tour::Fd requests_;  // compare -> launcher: argument lists
     tour::Fd replies_;   // launcher -> compare: exit status and usage, or an error
