@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <sys/prctl.h>
@@ -286,5 +287,113 @@ TEST_CASE("9. the list's limits: refused with exit 2 before anything large is ma
             CHECK(contains(run.err, c.message));
             CHECK(run.err.size() < 1000);
         }
+    }
+}
+
+namespace {
+
+struct TableRow {
+    std::string what, command, says;
+    int exit = -1;
+};
+
+std::vector<std::string> backticked(const std::string& text) {
+    std::vector<std::string> pieces;
+    for (std::size_t open = text.find('`'); open != std::string::npos; open = text.find('`', open)) {
+        const auto close = text.find('`', open + 1);
+        if (close == std::string::npos) break;
+        pieces.push_back(text.substr(open + 1, close - open - 1));
+        open = close + 1;
+    }
+    return pieces;
+}
+
+// The rows of the table under "## What can go wrong" in docs/06-results.md.
+std::vector<TableRow> what_can_go_wrong() {
+    std::ifstream in(std::string(TOUR_SOURCE_DIR) + "/docs/06-results.md");
+    std::vector<TableRow> rows;
+    bool in_section = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) in_section = line == "## What can go wrong";
+        if (!in_section || line.rfind("| ", 0) != 0 || line.rfind("| ---", 0) == 0 || line.rfind("| What goes wrong", 0) == 0) {
+            continue;
+        }
+        std::vector<std::string> cells;
+        for (std::size_t start = 2; start < line.size();) {
+            const auto end = line.find(" | ", start);
+            cells.push_back(line.substr(start, end == std::string::npos ? line.size() - start - 2 : end - start));
+            if (end == std::string::npos) break;
+            start = end + 3;
+        }
+        REQUIRE(cells.size() == 4);
+        const auto command = backticked(cells[1]);
+        REQUIRE(command.size() == 1);
+        rows.push_back({cells[0], command[0], cells[2], std::stoi(cells[3])});
+    }
+    return rows;
+}
+
+std::vector<std::string> words(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("the what-can-go-wrong table in docs/06-results.md: every row's command does what the row says") {
+    const auto rows = what_can_go_wrong();
+    REQUIRE(rows.size() >= 15);
+    tour::SiteSimulator sim(1, 2);  // stands for the reader's sitesim on port 8080
+    const std::string port = std::to_string(sim.port());
+    for (const auto& row : rows) {
+        CAPTURE(row.what);
+        CAPTURE(row.command);
+        const auto background = row.command.find(" & ");
+        if (background != std::string::npos) {  // "PROGRAM ARGS & sleep 1; kill -SIG $!"
+            auto args = words(row.command.substr(0, background));
+            const std::string name = args.front();
+            args.erase(args.begin());
+            const auto kill_at = row.command.find("kill -");
+            REQUIRE(kill_at != std::string::npos);
+            const std::string signal_name = words(row.command.substr(kill_at + 6)).front();
+            const int sig = signal_name == "INT" ? SIGINT : signal_name == "TERM" ? SIGTERM : SIGKILL;
+            CHECK(row.exit == 128 + sig);
+            const auto scratch = std::filesystem::temp_directory_path() / ("tour-table-" + std::to_string(::getpid()));
+            std::filesystem::create_directories(scratch);
+            ::setenv("TMPDIR", scratch.c_str(), 1);
+            const auto o = interrupt(name, args, name == "compare" ? "01_serial" : name, sig);
+            ::unsetenv("TMPDIR");
+            REQUIRE(o.signalled);
+            CHECK(ended_by(o.run, sig));
+            CHECK_FALSE(o.family.empty());
+            CHECK(o.left.empty());
+            CHECK(std::filesystem::is_empty(scratch));
+            std::filesystem::remove_all(scratch);
+            continue;
+        }
+        // "PROGRAM ARGS", where an argument may be "<(echo LINE)": a file holding LINE.
+        std::string command = replace_all(row.command, "127.0.0.1:8080", "127.0.0.1:" + port);
+        std::unique_ptr<TempFile> one_line;
+        if (const auto open = command.find("<(echo "); open != std::string::npos) {
+            const auto close = command.find(')', open);
+            REQUIRE(close != std::string::npos);
+            one_line = std::make_unique<TempFile>(command.substr(open + 7, close - open - 7) + "\n");
+            command.replace(open, close - open + 1, one_line->path().string());
+        }
+        auto args = words(command);
+        const std::string name = args.front();
+        args.erase(args.begin());
+        const auto run = run_program(program(name), args, 60s);
+        CAPTURE(run.err);
+        CHECK_FALSE(run.timed_out);
+        CHECK(run.exit_code == row.exit);
+        for (const auto& text : backticked(row.says)) CHECK(contains(run.err, replace_all(text, "8080", port)));
     }
 }
