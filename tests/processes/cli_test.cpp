@@ -28,6 +28,24 @@ std::uint64_t expected_bytes(std::uint64_t seed, int latency_ms, std::size_t cou
     return bytes;
 }
 
+// Wait (30 s at most) for both workers of a two-worker run (children named 03_processes; the
+// other child is sitesim), then send `sig` to the second. It already holds a URL: the parent
+// deals one to every worker right after its fork. Returns its pid, or 0 if none appeared.
+pid_t signal_second_worker(pid_t program, int sig) {
+    for (int tries = 0; tries < 3000; ++tries) {
+        std::vector<pid_t> workers;
+        for (const auto& [pid, name] : tour_test::children_of(program)) {
+            if (name == "03_processes") workers.push_back(pid);
+        }
+        if (workers.size() == 2) {
+            ::kill(workers[1], sig);
+            return workers[1];
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return 0;
+}
+
 }  // namespace
 
 TEST_CASE("a run against the embedded simulator: the demo's lines, one worker per core by default, exit 0") {
@@ -54,23 +72,8 @@ TEST_CASE("a run against the embedded simulator: the demo's lines, one worker pe
 TEST_CASE("a worker killed from outside (as the OOM killer would): its URL is listed as lost, the rest fetched, exit 1") {
     TempFile json("", ".json");
     std::atomic<pid_t> killed{0};
-    // Wait for both workers (children named 03_processes; the other child is sitesim), then kill
-    // one. Each already holds a URL: the parent deals one to every worker right after its fork,
-    // and each page takes at least 300 ms.
-    const auto kill_one_worker = [&killed](pid_t program) {
-        for (int tries = 0; tries < 500 && killed == 0; ++tries) {
-            std::vector<pid_t> workers;
-            for (const auto& [pid, name] : tour_test::children_of(program)) {
-                if (name == "03_processes") workers.push_back(pid);
-            }
-            if (workers.size() == 2) {
-                ::kill(workers[1], SIGKILL);
-                killed = workers[1];
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    };
+    // Each page takes at least 300 ms.
+    const auto kill_one_worker = [&killed](pid_t program) { killed = signal_second_worker(program, SIGKILL); };
     const auto run = run_program(processes_program,
                                  {"--sites", "8", "--latency-ms", "600", "--workers", "2", "--json", json.path().string()},
                                  std::chrono::seconds(60), kill_one_worker);
@@ -99,22 +102,9 @@ TEST_CASE("a worker killed from outside (as the OOM killer would): its URL is li
 TEST_CASE("a stopped worker (kill -STOP) misses its deadline: killed, its URL lost with the reason, the rest fetched") {
     TempFile json("", ".json");
     std::atomic<pid_t> stopped{0};
-    // Stop one of the two workers while it holds a URL (each page takes at least 200 ms). It
-    // never answers and never exits; the parent must not wait for it for ever.
-    const auto stop_one_worker = [&stopped](pid_t program) {
-        for (int tries = 0; tries < 3000 && stopped == 0; ++tries) {
-            std::vector<pid_t> workers;
-            for (const auto& [pid, name] : tour_test::children_of(program)) {
-                if (name == "03_processes") workers.push_back(pid);
-            }
-            if (workers.size() == 2) {
-                ::kill(workers[1], SIGSTOP);
-                stopped = workers[1];
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    };
+    // Stopped while it holds a URL (each page takes at least 200 ms), the worker never answers
+    // and never exits; the parent must not wait for it for ever.
+    const auto stop_one_worker = [&stopped](pid_t program) { stopped = signal_second_worker(program, SIGSTOP); };
     const auto run = run_program(processes_program,
                                  {"--sites", "8", "--latency-ms", "400", "--workers", "2", "--timeout", "2", "--json",
                                   json.path().string()},
