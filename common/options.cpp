@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "common/posix.hpp"
+#include "common/text.hpp"
 #include "common/report.hpp"
 #include "common/url_list.hpp"
 #include "common/version.hpp"
@@ -31,7 +32,7 @@ const CLI::Validator finite_number(
         char* end = nullptr;
         const double number = std::strtod(value.c_str(), &end);
         if (end == value.c_str() || *end != '\0' || !std::isfinite(number)) {
-            return "needs a finite number, got '" + value + "'";
+            return "needs a finite number, got '" + printable(value, 40) + "'";
         }
         return std::string();
     },
@@ -42,7 +43,7 @@ const CLI::Validator unsigned_64(
         std::uint64_t number = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
         if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
-            return "needs a whole number from 0 to 18446744073709551615, got '" + value + "'";
+            return "needs a whole number from 0 to 18446744073709551615, got '" + printable(value, 40) + "'";
         }
         return std::string();
     },

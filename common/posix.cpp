@@ -1,4 +1,5 @@
 #include "common/posix.hpp"
+#include "common/text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -112,9 +113,10 @@ std::optional<std::string> cannot_read(const std::filesystem::path& path) {
     if (path.empty()) return "needs a file name, got an empty string";
     // O_NONBLOCK: opening a FIFO nobody writes to must not hang the check.
     const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) return path.string() + ": cannot be read (" + std::strerror(errno) + ")";
+    const int error_of_open = errno;
+    if (!fd) return printable(path.string()) + ": cannot be read (" + std::strerror(error_of_open) + ")";
     struct stat info {};
-    if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) return path.string() + ": is a directory";
+    if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) return printable(path.string()) + ": is a directory";
     return std::nullopt;
 }
 
@@ -122,16 +124,18 @@ std::optional<std::string> cannot_write(const std::filesystem::path& path) {
     if (path.empty()) return "needs a file name, got an empty string";
     struct stat info {};
     if (::stat(path.c_str(), &info) == 0) {
-        if (S_ISDIR(info.st_mode)) return path.string() + ": is a directory";
+        if (S_ISDIR(info.st_mode)) return printable(path.string()) + ": is a directory";
         if (!S_ISREG(info.st_mode)) {  // /dev/null, a FIFO: written in place, not replaced
             const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK));
-            if (!fd) return path.string() + ": cannot be written (" + std::strerror(errno) + ")";
+            const int error_of_open = errno;
+            if (!fd) return printable(path.string()) + ": cannot be written (" + std::strerror(error_of_open) + ")";
             return std::nullopt;
         }
     }
     std::string probe = path.string() + ".check-XXXXXX";
     const int fd = ::mkostemp(probe.data(), O_CLOEXEC);
-    if (fd < 0) return path.string() + ": cannot be written (" + std::strerror(errno) + ")";
+    const int error_of_create = errno;
+    if (fd < 0) return printable(path.string()) + ": cannot be written (" + std::strerror(error_of_create) + ")";
     ::close(fd);
     ::unlink(probe.c_str());
     return std::nullopt;

@@ -117,6 +117,12 @@ TEST_CASE("NaN and infinity are not numbers a program can wait for: refused with
     }
 }
 
+TEST_CASE("a bad value is quoted printable: an ESC typed into an option does not reach the terminal") {
+    const auto p = parse({"--timeout", "1\x1b[2J"});
+    CHECK(p.exit_now == 2);
+    CHECK(p.err.find("got '1\\x1b[2J'") != std::string::npos);
+}
+
 TEST_CASE("--seed takes 0 .. 2^64-1 exactly, and says so: nothing wraps") {
     const auto top = parse({"--seed", "18446744073709551615"});
     REQUIRE_FALSE(top.exit_now);

@@ -221,6 +221,9 @@ TEST_CASE("3. a URL that is not UTF-8: the JSON report is written, valid, with t
                                                       json.path().string()});
     CAPTURE(run.err);
     CHECK(run.exit_code == 1);  // one page failed: not "failed to run"
+    // Item 11: each model's failure list is headed by its name.
+    CHECK(contains(run.err, "Serial: 1 URL failed:"));
+    CHECK(contains(run.err, "Asio: 1 URL failed:"));
     CHECK(nlohmann::json::parse(std::ifstream(json.path()))["runs"].size() == 2);
 }
 
