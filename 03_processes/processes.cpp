@@ -74,7 +74,7 @@ using tour::write_all;
 // report, then a second copy of every destructor). So every exception stops here, and the
 // process ends with _exit(), which skips atexit handlers and static destructors and does not
 // flush the stdio buffers the child inherited (with exit(), they would be written twice).
-[[noreturn]] void worker_main(int tasks, int results, const std::vector<std::string>& urls,
+[[noreturn]] void worker_main(int task_fd, int result_fd, const std::vector<std::string>& urls,
                               const tour::FetchOptions& options) {
     int status = 0;
     try {
@@ -83,7 +83,7 @@ using tour::write_all;
         // connection: two processes talking on one TCP socket.
         tour::HttpSession session(options);
         std::uint32_t index = 0;
-        while (read_all(tasks, &index, sizeof index)) {  // end of file: no more work
+        while (read_all(task_fd, &index, sizeof index)) {  // end of file: no more work
             const tour::FetchResult result = session.get(urls.at(index));
             Record record{};
             record.index = index;
@@ -93,7 +93,7 @@ using tour::write_all;
             record.start_ns = result.start.time_since_epoch().count();
             record.end_ns = result.end.time_since_epoch().count();
             result.error.copy(record.error, sizeof record.error - 1);
-            if (!write_all(results, &record, sizeof record)) {
+            if (!write_all(result_fd, &record, sizeof record)) {
                 status = 1;  // the parent is gone: nobody to work for
                 break;
             }
