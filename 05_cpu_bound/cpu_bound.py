@@ -10,6 +10,12 @@ The processes each have their own interpreter and GIL, so they use every core.
     python3 05_cpu_bound/cpu_bound.py                      # 20 tasks of 5,000 numbers
     python3 05_cpu_bound/cpu_bound.py --size 50000         # the C++ program's default work
     python3 05_cpu_bound/cpu_bound.py --model threads --workers 4
+    python3 05_cpu_bound/cpu_bound.py --model threads --switch-interval 0.05    # fewer GIL hand-offs
+    python3 05_cpu_bound/cpu_bound.py --model processes --start-method forkserver  # 3.14's default
+
+The first line of the report names the interpreter (version, path, GIL): `python3` may not be
+the one you think (a pyenv or venv shim earlier on PATH). The tour's figures use Debian's
+/usr/bin/python3.
 
 Exit status: 0 every model agreed with the serial one; 1 one differed; 2 bad usage.
 """
@@ -128,15 +134,27 @@ def main(argv=None):
                         help="first number of the first task (default 1,000,000,000)")
     parser.add_argument("--workers", type=positive, default=os.cpu_count() or 1,
                         help="threads or processes (default: the number of cores)")
+    parser.add_argument("--switch-interval", type=float, metavar="SEC",
+                        help="sys.setswitchinterval(SEC) before the models run (default: leave it, 0.005)")
+    parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(),
+                        help="multiprocessing start method for the processes model (default: the platform's; "
+                             "fork on Linux up to 3.13, forkserver from 3.14)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args(argv)
+    if args.switch_interval is not None and args.switch_interval <= 0:
+        parser.error("--switch-interval must be greater than 0")
     if args.start + args.tasks * args.size > 10**13:
         parser.error("the last number (start + tasks * size) must not exceed 10^13")
 
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
+    if args.start_method is not None:
+        multiprocessing.set_start_method(args.start_method)
     tasks = make_tasks(args.start, args.tasks, args.size)
     print(f"CPU-bound work: {len(tasks):,} tasks of {args.size:,} numbers from {args.start:,}, primes counted "
-          f"by trial division; {os.cpu_count()} cores; Python {platform.python_version()}, {gil_state()}\n",
-          flush=True)
+          f"by trial division; {os.cpu_count()} cores; Python {platform.python_version()} ({sys.executable}), "
+          f"{gil_state()}, switch interval {sys.getswitchinterval() * 1000:g} ms, "
+          f"start method {multiprocessing.get_start_method()}\n", flush=True)
 
     reference, serial_seconds, status, records = None, None, 0, []
     for key, (name, run) in MODELS.items():
@@ -164,6 +182,10 @@ def main(argv=None):
         if serial_seconds and seconds > 0:
             line += f", {serial_seconds / seconds:.2f}x serial"
         line += f", CPU time {cpu:.2f} s"
+        if key == "processes" and multiprocessing.get_start_method() == "forkserver":
+            # The workers are children of the fork server, not of this process: os.times()
+            # never sees their CPU time.
+            line += " (this process only: forkserver's workers are not its children)"
         print(line, flush=True)
         records.append({"model": key, "name": name, "ok": agrees, "workers": workers, "seconds": seconds,
                         "cpu_seconds": cpu, "checksum": f"0x{run_checksum(results):016x}",
@@ -173,7 +195,9 @@ def main(argv=None):
           + ("every model agreed." if status == 0 else "some model DIFFERED."))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"program": "cpu_bound.py", "python": platform.python_version(), "gil": gil_state(),
+            json.dump({"program": "cpu_bound.py", "python": platform.python_version(), "executable": sys.executable,
+                       "gil": gil_state(), "switch_interval": sys.getswitchinterval(),
+                       "start_method": multiprocessing.get_start_method(),
                        "tasks": args.tasks, "size": args.size, "start": args.start, "workers": args.workers,
                        "models": records, "ok": status == 0}, f, indent=2)
     return status

@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
 """The Python demo's four download models, run against the tour's simulator.
 
-This is the classic comparison (serial with requests.Session, ThreadPoolExecutor with a
-thread-local session, multiprocessing.Pool, asyncio with aiohttp) aimed at the same
-sitesim pages the C++ programs fetch, so both languages can be measured on one machine.
+The demo is webscrape_comparison.py (with ws_serial.py, ws_multithreading.py,
+ws_multiprocessing.py, ws_asyncio.py and a url_list), after Real Python's "Speed Up Your
+Python Program With Concurrency". Its four models (serial with requests.Session,
+ThreadPoolExecutor with a thread-local session, multiprocessing.Pool, asyncio with aiohttp)
+are aimed here at the same sitesim pages the C++ programs fetch, so both languages can be
+measured on one machine. One deliberate difference: the demo's asyncio model evaluated
+len(response.content) on an aiohttp response, whose .content is a StreamReader with no len():
+every task raised TypeError, asyncio.gather(..., return_exceptions=True) kept the exceptions
+as results, and no body was read. This script awaits response.read(), so every model reads
+every body, and it checks the byte counts.
 
     apt-get install python3-requests python3-aiohttp     # Debian's packages
     /usr/bin/python3 compare/python/webscrape_comparison.py --sitesim build/simulator/sitesim
 
+Use Debian's /usr/bin/python3 (3.11 on Debian 12): the Debian packages install into it, and a
+plain `python3` may be another interpreter earlier on PATH. The first line printed names it.
 It starts sitesim on a free loopback port, builds the same URL list as the C++ programs
 (/site/0 ... /site/N-1, same seed and mean latency), prints the demo's lines for each model
 and checks that every page arrived with the simulator's byte count. Exit status 1 if any
@@ -86,6 +95,8 @@ def download_all_processes(sites, workers):
 
 async def download_site_async(session, url):
     async with session.get(url) as response:
+        # read() waits for the whole body. (The demo's len(response.content) raised TypeError:
+        # .content is a StreamReader, not bytes.)
         return len(await response.read())
 
 
@@ -126,9 +137,17 @@ def main():
     parser.add_argument("--threads", type=int, default=10, help="ThreadPoolExecutor max_workers (demo: 10)")
     parser.add_argument("--processes", type=int, default=None, help="Pool size (default: cores)")
     parser.add_argument("--only", default="serial,threads,processes,asyncio")
+    parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(),
+                        help="multiprocessing start method (default: the platform's; fork on Linux up to 3.13, "
+                             "forkserver from 3.14)")
     args = parser.parse_args()
     if args.sites < 1 or args.threads < 1 or (args.processes is not None and args.processes < 1):
         parser.error("--sites, --threads and --processes must be at least 1")
+    if args.start_method is not None:
+        multiprocessing.set_start_method(args.start_method)
+    print(f"Python {sys.version.split()[0]} ({sys.executable}), requests {requests.__version__}, "
+          f"aiohttp {aiohttp.__version__}, multiprocessing start method {multiprocessing.get_start_method()}",
+          flush=True)
 
     simulator, port = start_sitesim(args.sitesim, args.seed, args.latency_ms)
     failures = 0
@@ -160,8 +179,11 @@ def main():
             if errors or sizes != reference:
                 failures += 1
                 print(f"{label}: {len(errors)} errors; sizes match the first model: {sizes == reference}", file=sys.stderr)
+            # With forkserver the Pool's workers are children of the fork server, not of this
+            # process, so RUSAGE_CHILDREN never includes them.
+            partial = " (this process only)" if key == "processes" and multiprocessing.get_start_method() == "forkserver" else ""
             print(f"{len(sizes) - len(errors)} ok, {len(errors)} failed, {total:,} bytes, "
-                  f"CPU {cpu:.2f} s", flush=True)
+                  f"CPU {cpu:.2f} s{partial}", flush=True)
     finally:
         simulator.send_signal(signal.SIGTERM)
         simulator.wait(timeout=10)
