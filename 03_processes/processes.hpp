@@ -12,7 +12,8 @@
 
 namespace processes {
 
-// The default pool size: one worker per core, like multiprocessing.Pool() (os.cpu_count()).
+// The default pool size: one worker per CPU online, like multiprocessing.Pool() (os.cpu_count()
+// up to Python 3.12; from 3.13 os.process_cpu_count(), the CPUs in the process's affinity mask).
 int default_workers();
 
 // Download every URL with `workers` forked processes (never more processes than URLs). Returns

@@ -1,4 +1,7 @@
-// Chapter 4: the event loop, the counterpart of the Python demo's asyncio version:
+// Chapter 4: the event loop. Python's asyncio version, in Real Python's outline (neither it nor
+// the demo reads a body: content_length is only the header, and the demo's
+// len(response.content) raises TypeError on aiohttp's StreamReader, hidden by gather's
+// return_exceptions=True; see docs/04-asio.md):
 //
 //     async def download_site(session, url):
 //         async with session.get(url) as response:

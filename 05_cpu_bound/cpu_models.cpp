@@ -1,10 +1,10 @@
 // Chapter 5: one CPU-bound job, seven ways to run it.
 //
-// Python's demo for CPU-bound work:
+// Real Python's CPU-bound example (the demo itself only downloads):
 //
 //     def find_sums(numbers):                      # serial
 //         for number in numbers: cpu_bound(number)
-//     with concurrent.futures.ThreadPoolExecutor() as executor:   # threads: no faster (GIL)
+//     with concurrent.futures.ThreadPoolExecutor() as executor:   # threads: no faster, often slower (GIL hand-off)
 //         executor.map(cpu_bound, numbers)
 //     with multiprocessing.Pool() as pool:          # processes: faster, one per core
 //         pool.map(cpu_bound, numbers)

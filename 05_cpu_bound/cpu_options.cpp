@@ -22,7 +22,7 @@ void add_options(CLI::App& app, Options& options) {
                    "Which model: serial, threads, processes, event-loop, thread-pool, oversubscribed, par "
                    "(std::execution::par, only when built with libtbb-dev) or all (default)")
         ->check(CLI::IsMember(keys))->type_name("NAME");
-    app.add_option("--tasks", options.tasks, "How many tasks, like the Python demo's 20 numbers (default 20)")
+    app.add_option("--tasks", options.tasks, "How many tasks, like Real Python's 20 numbers (default 20)")
         ->check(tour::not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
     app.add_option("--size", options.size, "Numbers per task: the work of one task (default 50,000)")
         ->check(tour::not_empty)->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}))->type_name("N");

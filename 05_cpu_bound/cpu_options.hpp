@@ -15,7 +15,7 @@ namespace cpu {
 
 struct Options {
     std::string model = "all";                       // --model: one model's key, or all of them
-    std::size_t tasks = 20;                          // --tasks, like the Python demo's 20 numbers
+    std::size_t tasks = 20;                          // --tasks, like Real Python's 20 numbers
     std::uint64_t size = 50'000;                     // --size: numbers per task
     std::uint64_t start = 1'000'000'000;             // --start: the first number
     int workers = 1;                                 // --workers (add_options sets the core count)

@@ -5,7 +5,7 @@
 //   ./build/05_cpu_bound/05_cpu_bound                      # every model, 20 tasks
 //   ./build/05_cpu_bound/05_cpu_bound --model threads --workers 4
 //   ./build/05_cpu_bound/05_cpu_bound --scaling            # time grows linearly with --size
-//   python3 05_cpu_bound/cpu_bound.py                       # the same work in Python
+//   /usr/bin/python3 05_cpu_bound/cpu_bound.py              # the same work in Python
 #include <algorithm>
 #include <exception>
 #include <iostream>
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
                  "ways.\nCounts the primes in --tasks ranges of --size numbers by trial division (work no optimiser "
                  "can fold), with each model of chapters 1-4 and a few more, and checks every model's checksum "
                  "against a reference computed by a sieve. In C++, threads and processes both use every core; an "
-                 "event loop uses one. Compare with: python3 05_cpu_bound/cpu_bound.py (same work, same checksums, "
+                 "event loop uses one. Compare with: /usr/bin/python3 05_cpu_bound/cpu_bound.py (same work, same checksums, "
                  "under the GIL).",
                  "05_cpu_bound"};
     cpu::Options options;

@@ -1,4 +1,4 @@
-// The Python demo's CPU-bound job, `sum(i * i for i in range(number))` for 20 numbers from
+// Real Python's CPU-bound example (the demo itself only downloads), `sum(i * i for i in range(number))` for 20 numbers from
 // 5,000,000, written the obvious way in C++. Why chapter 5 counts primes instead:
 //
 //   ./build/05_cpu_bound/05_sum_of_squares       # g++ 12 -O2: a real loop, ~0.03 s for all 20

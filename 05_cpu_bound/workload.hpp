@@ -1,6 +1,6 @@
 // Chapter 5: the CPU-bound workload every model runs. Nothing here is concurrent.
 //
-// The Python demo's CPU-bound job is `sum(i * i for i in range(n))` for 20 numbers around
+// Real Python's CPU-bound example (the demo itself only downloads) is `sum(i * i for i in range(n))` for 20 numbers around
 // 5,000,000. A C++ optimiser turns that loop into a closed formula (n(n-1)(2n-1)/6) and the
 // "work" vanishes, so we need work it cannot fold: count the primes in a range of numbers by
 // trial division. Each task is a range; its result is the prime count and a checksum of the
@@ -42,7 +42,7 @@ struct TaskResult {
 inline constexpr std::uint64_t max_number = 10'000'000'000'000;  // 10^13
 
 // `count` consecutive tasks of `size` numbers each, starting at `start`
-// (like the Python demo's list of 20 numbers).
+// (like Real Python's list of 20 numbers).
 std::vector<Task> make_tasks(std::uint64_t start, std::size_t count, std::uint64_t size);
 
 // The same range cut into `pieces` near-equal parts; this returns part `index` (may be empty).

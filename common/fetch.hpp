@@ -45,7 +45,8 @@ struct FetchResult {
 // curl_global_init/curl_global_cleanup, once per program, in main, before any thread starts.
 // Why: curl_global_init is thread-safe only since libcurl 7.84.0 and only in builds that say so
 // (CURL_VERSION_THREADSAFE; `curl -V` lists "threadsafe"); elsewhere it may initialise libraries
-// (TLS, ...) that are not. Once, in main, before threads, is right with every libcurl.
+// (TLS, ...) that are not. Once, first, is right with every libcurl: it pairs one init with one
+// cleanup, and keeps curl_easy_init from calling it implicitly from some thread.
 // Also ignores SIGPIPE: a peer that closes a socket we write to must give us an error code, not
 // kill the process.
 class CurlGlobal {
