@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tour's set-up in one script (the README's two commands call it).
 #
-#   ./tour.sh run       install what is missing, build, run the comparison on the simulator
+#   ./tour.sh run       install what is missing, build what the comparison runs, run it
+#   ./tour.sh build     install what is missing, build every chapter's program and tool (no test)
 #   ./tour.sh test      install what is missing, build (warnings are errors), run every test,
 #                       including the proof that exercises fail unsolved and solutions pass
 #   ./tour.sh sanitize  the test suite under ASan+UBSan and under TSan
@@ -42,11 +43,16 @@ case "${1:-}" in
     install_missing ;;
   run)
     install_missing
-    # Only the programs and the simulator: no test, no exercise (a half-done exercise of yours
-    # cannot stop this), so the comparison starts after a third of the full build.
+    # Only what the comparison runs: chapters 1-4, the simulator and compare. No test, no
+    # exercise (a half-done exercise of yours cannot stop this).
     cmake --preset default >/dev/null
-    cmake --build --preset default -j "$jobs" --target programs
+    cmake --build --preset default -j "$jobs" --target compare
     exec build/compare/compare "${@:2}" ;;
+  build)
+    # Every program a chapter runs (chapter 5 and the measuring tools too), still no test.
+    install_missing
+    cmake --preset default >/dev/null
+    cmake --build --preset default -j "$jobs" --target programs ;;
   test)
     install_missing "${test_packages[@]}"
     build ci
