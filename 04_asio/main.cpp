@@ -8,6 +8,8 @@
 #include <exception>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
 #include "common/options.hpp"
 #include "common/posix.hpp"
 #include "common/report.hpp"

@@ -1,3 +1,5 @@
+#include <CLI/CLI.hpp>
+
 #include "cpu_options.hpp"
 
 #include <thread>

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include "common/options.hpp"
 #include "common/report.hpp"
 #include "cpu_models.hpp"

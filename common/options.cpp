@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
 #include "common/posix.hpp"
 #include "common/text.hpp"
 #include "common/report.hpp"

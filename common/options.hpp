@@ -10,7 +10,14 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
+// Only declared here: CLI11 is a large header-only library, and the many files that need just
+// tour::Options (the simulator's client, the tests) should not compile it. A main.cpp that
+// builds a CLI::App includes <CLI/CLI.hpp> itself.
+namespace CLI {
+class App;
+class Option;
+class Validator;
+}  // namespace CLI
 
 #include "common/fetch.hpp"
 

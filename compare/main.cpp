@@ -21,6 +21,8 @@
 
 #include <stdlib.h>
 
+#include <CLI/CLI.hpp>
+
 #include "charts.hpp"
 #include "common/fetch.hpp"
 #include "common/options.hpp"

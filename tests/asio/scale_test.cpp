@@ -2,6 +2,8 @@
 // each request 5-15x slower; the code paths are the same).
 #include <doctest/doctest.h>
 
+#include <iostream>
+
 #include <dirent.h>
 
 #include "asio_support.hpp"

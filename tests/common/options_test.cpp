@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include "common/options.hpp"
 
 namespace {
