@@ -1,6 +1,7 @@
 #include "run_model.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -77,6 +78,18 @@ struct Reply {
 };
 static_assert(std::is_trivially_copyable_v<Reply>);
 
+// The model the launcher is running now (0: none), for the handler below. pid_t is an int, as
+// sig_atomic_t is on Linux: a signal handler may read it safely.
+volatile std::sig_atomic_t running_model = 0;
+
+// The launcher's parent-death signal (SIGTERM): compare is gone, killed outright (SIGKILL: it
+// could clean up nothing). Take the running model along, so nothing outlives compare, then go.
+// kill() and _exit() are async-signal-safe.
+extern "C" void stop_model_and_exit(int signal) {
+    if (running_model > 0) ::kill(running_model, SIGKILL);
+    ::_exit(128 + signal);
+}
+
 // The launcher's whole life: read an argument list, run it, reply; until end of file.
 [[noreturn]] void launcher_main(int requests, int replies) {
     for (;;) {
@@ -92,6 +105,7 @@ static_assert(std::is_trivially_copyable_v<Reply>);
         Reply reply;
         reply.finished = 1;
         const auto tell_pid = [replies](pid_t pid) {
+            running_model = pid;
             Reply started;
             started.pid = pid;
             tour::write_all(replies, &started, sizeof started);
@@ -102,6 +116,7 @@ static_assert(std::is_trivially_copyable_v<Reply>);
         } catch (const std::exception& e) {
             std::strncpy(reply.error, e.what(), sizeof reply.error - 1);
         }
+        running_model = 0;  // reaped by run_child
         if (!tour::write_all(replies, &reply, sizeof reply)) ::_exit(1);
     }
 }
@@ -117,7 +132,16 @@ Launcher::Launcher(const StopSignals* stop) : stop_(stop) {
     if (pid_ == 0) {
         // The launcher: a copy of compare as it is now, small. It leaves with _exit() only,
         // so compare's stdio buffers and destructors never run twice.
-        tour::die_with_parent(compare_pid, SIGKILL);
+        // Not SIGKILL: the launcher must take its running model along (stop_model_and_exit).
+        // compare blocks SIGTERM to handle it itself; the launcher inherited that mask.
+        struct sigaction action {};
+        action.sa_handler = stop_model_and_exit;
+        ::sigaction(SIGTERM, &action, nullptr);
+        sigset_t term;
+        sigemptyset(&term);
+        sigaddset(&term, SIGTERM);
+        ::sigprocmask(SIG_UNBLOCK, &term, nullptr);
+        tour::die_with_parent(compare_pid, SIGTERM);
         requests_out.close();
         replies_in.close();
         launcher_main(requests_in.get(), replies_out.get());

@@ -92,9 +92,21 @@ struct SignalOutcome {
     bool signalled = false;
 };
 
+// How many processes run below `name` once it is busy: sitesim, and for 03_processes its
+// workers (--workers, or one per core); for compare the launcher, sitesim and the model.
+std::size_t expected_family(const std::string& name, const std::vector<std::string>& args) {
+    if (name == "compare") return 3;
+    if (name != "03_processes") return 1;
+    std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "--workers") workers = std::stoul(args[i + 1]);
+    }
+    return 1 + workers;
+}
+
 // Run `name` with `args`; once a process called `busy` below it (or it itself) holds a socket
-// (a request is in flight), send `sig` to the program's PID only. Then wait (5 s at most) for
-// every process that was below it to be gone.
+// (a request is in flight) and every expected process below it has started, send `sig` to the
+// program's PID only. Then wait (5 s at most) for every process that was below it to be gone.
 SignalOutcome interrupt(const std::string& name, const std::vector<std::string>& args, const std::string& busy, int sig) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     SignalOutcome outcome;
@@ -105,6 +117,11 @@ SignalOutcome interrupt(const std::string& name, const std::vector<std::string>&
         for (const auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
             auto below = descendants(pid);
             for (const auto& [child, comm] : below) family.insert(child);
+            // Under load, worker 0 may be fetching before worker 1 is forked: wait for both.
+            if (below.size() < expected_family(name, args)) {
+                std::this_thread::sleep_for(5ms);
+                continue;
+            }
             below.emplace_back(pid, name);
             for (const auto& [p, comm] : below) {
                 if (comm == busy && has_socket(p)) {
@@ -201,6 +218,14 @@ TEST_CASE("2. compare interrupted: the running model, the launcher and the simul
         CHECK(std::filesystem::is_empty(scratch));
         std::filesystem::remove_all(scratch);
     }
+}
+
+TEST_CASE("2. compare killed outright (SIGKILL): the launcher, the running model and the simulator still end") {
+    const auto o = interrupt("compare", {"--sites", "20", "--latency-ms", "3000"}, "01_serial", SIGKILL);
+    REQUIRE(o.signalled);
+    CHECK(o.run.signal == SIGKILL);
+    CHECK(o.family.size() >= 3u);  // the launcher, sitesim, the serial model
+    CHECK(o.left.empty());         // the model too: the launcher kills it as it dies
 }
 
 TEST_CASE("3. a URL that is not UTF-8: the JSON report is written, valid, with the bytes kept escaped") {
