@@ -23,8 +23,9 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include <sys/resource.h>
+
 #include "async_http_client.hpp"
-#include "common/posix.hpp"
 
 namespace event_loop {
 
@@ -80,9 +81,18 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
 }
 // [/docs:download_all]
 
+std::size_t connection_budget() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    if (limit.rlim_cur == RLIM_INFINITY) return std::size_t{1} << 20;
+    constexpr std::size_t reserve = 64;  // stdio, the epoll fd, curl's wake-up pair, --json ...
+    const auto soft = static_cast<std::size_t>(limit.rlim_cur);
+    return soft > reserve ? soft - reserve : 0;
+}
+
 std::size_t in_flight_cap(int workers, std::size_t url_count, std::ostream& err) {
     const std::size_t wanted = workers <= 0 ? url_count : std::min(static_cast<std::size_t>(workers), url_count);
-    const std::size_t budget = std::max<std::size_t>(tour::connection_budget(), 1);
+    const std::size_t budget = std::max<std::size_t>(connection_budget(), 1);
     if (wanted <= budget) return workers <= 0 ? 0 : wanted;
     err << "04_asio: the open-file limit allows about " << budget << " connections at once, fewer than the "
         << wanted << " requested: capping requests in flight at " << budget

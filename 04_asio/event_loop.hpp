@@ -19,6 +19,10 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
                                             const tour::FetchOptions& options,
                                             std::size_t max_in_flight, tour::Progress& progress);
 
+// The soft limit on open files, minus a reserve for the program's other files (stdio, epoll,
+// the simulator pipe, --json): how many connections can be open at once.
+std::size_t connection_budget();
+
 // --workers N turned into a cap on requests in flight: 0 means none (one coroutine per URL).
 // Each request in flight holds a socket, so the cap is lowered to what the open-file limit
 // allows, with a message on `err` saying so.

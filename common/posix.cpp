@@ -150,12 +150,6 @@ std::size_t thread_count() {
     return n;
 }
 
-namespace {
-std::size_t soft_limit(const rlimit& limit) {
-    return limit.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : static_cast<std::size_t>(limit.rlim_cur);
-}
-}  // namespace
-
 std::size_t raise_open_file_limit() {
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
@@ -164,15 +158,7 @@ std::size_t raise_open_file_limit() {
         raised.rlim_cur = limit.rlim_max;
         if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
     }
-    return soft_limit(limit);
-}
-
-std::size_t connection_budget() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
-    constexpr std::size_t reserve = 64;  // stdio, the epoll fd, curl's wake-up pair, --json ...
-    const std::size_t soft = soft_limit(limit);
-    return soft > reserve ? soft - reserve : 0;
+    return limit.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : static_cast<std::size_t>(limit.rlim_cur);
 }
 
 }  // namespace tour

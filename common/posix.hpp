@@ -85,8 +85,4 @@ std::size_t thread_count();
 // far below 10,000.
 std::size_t raise_open_file_limit();
 
-// The soft limit on open files, minus a reserve for the program's other files (stdio, epoll,
-// the simulator pipe, --json): how many connections can be open at once.
-std::size_t connection_budget();
-
 }  // namespace tour
