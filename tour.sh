@@ -11,8 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# libtbb-dev: libstdc++ runs std::execution::par (chapter 5's parallel-algorithms model) on oneTBB.
 packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
-          nlohmann-json3-dev python3 curl)
+          nlohmann-json3-dev libtbb-dev python3 curl)
 # Only the test suite needs these: a browser to check that the timeline SVG renders.
 test_packages=(chromium)
 
