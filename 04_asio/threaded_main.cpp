@@ -4,7 +4,7 @@
 // threaded_loop::download_and_process in threaded_loop.cpp (docs/04-asio.md, "Several threads,
 // one io_context").
 //
-//   ./build/04_asio/04_asio_threads                     # 80 pages, 500,000 rounds each, threads = cores
+//   ./build/04_asio/04_asio_threads                     # 80 pages, 2,000,000 rounds each, threads = cores
 //   ./build/04_asio/04_asio_threads --workers 1         # the same work on one CPU thread
 //   ./build/04_asio/04_asio_threads --work 0            # no CPU work: threads change nothing
 #include <cstdint>
@@ -31,10 +31,10 @@ int main(int argc, char** argv) {
     int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     tour::add_workers_option(app, workers, "Threads running the pages' CPU work (default: one per core)", 1)
         ->check(CLI::Range(1, 256));
-    std::uint64_t work = 500;
+    std::uint64_t work = 2'000;
     app.add_option("--work", work,
-                   "CPU work per page, in thousands of rounds of a 64-bit mixing function (default 500: "
-                   "about 8 ms on the tour's machine; 0: none)")
+                   "CPU work per page, in thousands of rounds of a 64-bit mixing function (default 2000: "
+                   "about 10 ms on the tour's machine; 0: none)")
         ->check(tour::unsigned_64)
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}))
         ->type_name("N");
