@@ -16,7 +16,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
@@ -64,14 +63,9 @@ tour::FetchResult sample_result(std::uint32_t index) {
 }
 
 Record to_record(const tour::FetchResult& r, std::uint32_t index) {
-    Record rec{};
-    rec.index = index;
-    rec.http_status = static_cast<std::int32_t>(r.http_status);
-    rec.bytes = r.bytes;
-    rec.body_hash = r.body_hash;
-    rec.start_ns = r.start.time_since_epoch().count();
-    rec.end_ns = r.end.time_since_epoch().count();
-    std::snprintf(rec.error, sizeof rec.error, "%s", r.error.c_str());
+    Record rec{index, static_cast<std::int32_t>(r.http_status), r.bytes, r.body_hash,
+               r.start.time_since_epoch().count(), r.end.time_since_epoch().count(), {}};
+    r.error.copy(rec.error, sizeof rec.error - 1);  // cut to fit; the rest stays NUL
     return rec;
 }
 
