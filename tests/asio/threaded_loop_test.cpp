@@ -73,7 +73,7 @@ TEST_CASE("a failed page is a result, and gets no CPU work") {
     CHECK(std::set<std::size_t>(outcome.finish_order.begin(), outcome.finish_order.end()) == std::set<std::size_t>{0, 1, 2});
 }
 
-TEST_CASE("04_asio_threads: the demo's lines, the work line, exit 0; bad --work and --workers exit 2") {
+TEST_CASE("04_asio_threads: the demo's lines and the work line, exit 0, and bad --work or --workers exit 2") {
     const auto program = build_path("04_asio/04_asio_threads");
     const auto run = run_program(program, {"--sites", "12", "--latency-ms", "5", "--workers", "3", "--work", "5"});
     CAPTURE(run.err);
