@@ -1,8 +1,7 @@
 // Chapter 4's threaded loop: the network on one thread, each page's CPU work on a pool of
 // threads, the tally through a strand. Checks results, not times: every page fetched with the
 // simulator's bytes, all in flight at the server at once, and a digest equal to the one a
-// serial loop computes, whatever the number of CPU threads. (Under TSan, a tally updated
-// outside the strand is a reported race.)
+// serial loop computes, whatever the number of CPU threads.
 #include <doctest/doctest.h>
 
 #include <set>
