@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "fake_session.hpp"
+#include "futures.hpp"
 #include "threads.hpp"
 
 TEST_CASE("an exception thrown inside a worker is reported for its URL, never std::terminate") {
@@ -46,6 +47,32 @@ TEST_CASE("every fetch throwing: every URL reports it, the run still ends") {
     const auto results = threads::download_all(urls, tour::FetchOptions{}, 3, progress);
     REQUIRE(results.size() == urls.size());
     for (const auto& r : results) CHECK(r.error == "exception in worker: boom at always");
+}
+
+TEST_CASE("futures: what a task throws travels through get() and becomes its URL's error") {
+    std::vector<std::string> urls;
+    for (int i = 0; i < 12; ++i) urls.push_back("fake://ok/" + std::to_string(i));
+    urls[2] = "fake://throw/2";
+    urls[9] = "fake://throw-int";
+    for (const int cap : {1, 3, 0}) {
+        CAPTURE(cap);
+        tour::Progress progress(urls.size(), false);
+        const auto results = threads::download_with_futures(urls, tour::FetchOptions{}, cap, progress);
+        REQUIRE(results.size() == urls.size());
+        CHECK(progress.done() == urls.size());
+        for (std::size_t i = 0; i < urls.size(); ++i) {
+            CAPTURE(i);
+            CHECK(results[i].url == urls[i]);
+            if (i == 2) {
+                CHECK(results[i].error == "exception in task: boom at 2");
+            } else if (i == 9) {
+                CHECK(results[i].error == "exception in task (not a std::exception)");
+            } else {
+                CHECK_MESSAGE(results[i].ok(), results[i].error);
+                CHECK(results[i].bytes == urls[i].size());
+            }
+        }
+    }
 }
 
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
@@ -108,5 +135,31 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
     }
     CHECK(refused > 0);
     CHECK(results.size() - refused == tour_test::fake_fetches_done() - fetched_before);  // the rest really ran
+}
+
+// The futures model under the same limit: std::async(std::launch::async) throws for a thread it
+// cannot start; the model stores that exception in a promise's future, and get() reports it.
+TEST_CASE("futures: a thread the OS refuses is that URL's error, the other tasks still run") {
+    const std::vector<std::string> urls(200, "fake://sleep/50");
+    const std::size_t fetched_before = tour_test::fake_fetches_done();
+    tour::Progress progress(urls.size(), false);
+    std::vector<tour::FetchResult> results;
+    {
+        const long kib = vm_size_kib();
+        REQUIRE(kib > 0);
+        AddressSpaceLimit limit(static_cast<rlim_t>(kib + 48 * 1024) * 1024);
+        results = threads::download_with_futures(urls, tour::FetchOptions{}, 0, progress);
+    }
+    REQUIRE(results.size() == urls.size());
+    CHECK(progress.done() == urls.size());
+    std::size_t refused = 0;
+    for (const auto& r : results) {
+        if (r.ok()) continue;
+        CAPTURE(r.error);
+        CHECK(r.error == "exception in task: Resource temporarily unavailable");
+        ++refused;
+    }
+    CHECK(refused > 0);
+    CHECK(results.size() - refused == tour_test::fake_fetches_done() - fetched_before);
 }
 #endif
