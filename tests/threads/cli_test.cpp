@@ -114,7 +114,7 @@ TEST_CASE("thread_cost smoke run: a few threads, the figures printed, bad N reje
     }
 }
 
-TEST_CASE("--model futures: the same report, named Futures, one thread per URL; a bad model is exit 2") {
+TEST_CASE("--model futures: the same report, named Futures, one thread per URL, a bad model is exit 2") {
     TempFile json("", ".json");
     const auto run = run_program(threads_program, {"--model", "futures", "--workers", "4", "--sites", "12",
                                                    "--latency-ms", "5", "--json", json.path().string()});

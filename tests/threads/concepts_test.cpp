@@ -46,7 +46,7 @@ TEST_CASE("futures_pitfalls: deferral, the blocking destructor and exceptions th
     CHECK(run_program(build_path("02_threads/futures_pitfalls"), {"--nope"}).exit_code == 2);
 }
 
-TEST_CASE("publish: release/acquire hands the page over intact; relaxed is what TSan reports") {
+TEST_CASE("publish: release/acquire hands the page over intact, relaxed is what TSan reports") {
     const auto right = run_program(build_path("02_threads/publish"), {}, std::chrono::seconds(60));
     CAPTURE(right.err);
     CHECK(right.exit_code == 0);
@@ -79,7 +79,7 @@ TEST_CASE("counter_bench: every increment counted, whatever the memory order") {
 // Opposite lock orders deadlock within a few moves on two threads (under load and under TSan
 // too: 400,000 chances); the program's own watchdog ends it with status 3 after 1 s without
 // progress. The test's limit (60 s) is only the last resort.
-TEST_CASE("deadlock: opposite lock orders end in the watchdog's verdict; scoped_lock finishes") {
+TEST_CASE("deadlock: opposite lock orders end in the watchdog's verdict, scoped_lock finishes") {
     const auto stuck = run_program(build_path("02_threads/deadlock"), {}, std::chrono::seconds(60));
     CAPTURE(stuck.out);
     CAPTURE(stuck.err);
