@@ -111,9 +111,12 @@ private:
 
 // The OS refuses a thread when there is no address space left for its stack (8 MiB each by
 // default): with the limit only ~48 MiB above what the process uses, thread ~5 of 200 fails.
+// Each fetch waits 50 ms, keeping the started threads alive while the others are created.
+// `download` runs under that limit; every URL it did not fetch must carry `refusal` (at the
+// start of its error), and all the others must really have been fetched.
 // (Sanitizer builds reserve terabytes of shadow memory and cannot run under such a limit.)
-TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
-    // Each fetch waits 50 ms, keeping the started threads alive while the others are created.
+template <typename Download>
+void check_refused_threads(Download download, const std::string& refusal) {
     const std::vector<std::string> urls(200, "fake://sleep/50");
     const std::size_t fetched_before = tour_test::fake_fetches_done();
     tour::Progress progress(urls.size(), false);
@@ -122,7 +125,7 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
         const long kib = vm_size_kib();
         REQUIRE(kib > 0);
         AddressSpaceLimit limit(static_cast<rlim_t>(kib + 48 * 1024) * 1024);
-        results = threads::download_all(urls, tour::FetchOptions{}, 0, progress);
+        results = download(urls, progress);
     }
     REQUIRE(results.size() == urls.size());
     CHECK(progress.done() == urls.size());
@@ -130,36 +133,28 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
     for (const auto& r : results) {
         if (r.ok()) continue;
         CAPTURE(r.error);
-        CHECK(r.error.find("not fetched: could not start thread ") == 0);
+        CHECK(r.error.find(refusal) == 0);
         ++refused;
     }
     CHECK(refused > 0);
     CHECK(results.size() - refused == tour_test::fake_fetches_done() - fetched_before);  // the rest really ran
 }
 
-// The futures model under the same limit: std::async(std::launch::async) throws for a thread it
-// cannot start; the model stores that exception in a promise's future, and get() reports it.
+TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
+    check_refused_threads(
+        [](const std::vector<std::string>& urls, tour::Progress& progress) {
+            return threads::download_all(urls, tour::FetchOptions{}, 0, progress);
+        },
+        "not fetched: could not start thread ");
+}
+
+// The futures model: std::async(std::launch::async) throws for a thread it cannot start; the
+// model stores that exception in a promise's future, and get() reports it.
 TEST_CASE("futures: a thread the OS refuses is that URL's error, the other tasks still run") {
-    const std::vector<std::string> urls(200, "fake://sleep/50");
-    const std::size_t fetched_before = tour_test::fake_fetches_done();
-    tour::Progress progress(urls.size(), false);
-    std::vector<tour::FetchResult> results;
-    {
-        const long kib = vm_size_kib();
-        REQUIRE(kib > 0);
-        AddressSpaceLimit limit(static_cast<rlim_t>(kib + 48 * 1024) * 1024);
-        results = threads::download_with_futures(urls, tour::FetchOptions{}, 0, progress);
-    }
-    REQUIRE(results.size() == urls.size());
-    CHECK(progress.done() == urls.size());
-    std::size_t refused = 0;
-    for (const auto& r : results) {
-        if (r.ok()) continue;
-        CAPTURE(r.error);
-        CHECK(r.error == "exception in task: Resource temporarily unavailable");
-        ++refused;
-    }
-    CHECK(refused > 0);
-    CHECK(results.size() - refused == tour_test::fake_fetches_done() - fetched_before);
+    check_refused_threads(
+        [](const std::vector<std::string>& urls, tour::Progress& progress) {
+            return threads::download_with_futures(urls, tour::FetchOptions{}, 0, progress);
+        },
+        "exception in task: Resource temporarily unavailable");
 }
 #endif
