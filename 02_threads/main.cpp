@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
     tour::Options options;
     tour::add_download_options(app, options);
     int workers = 10;  // like the demo's ThreadPoolExecutor(max_workers=10)
-    tour::add_workers_option(app, workers, "Threads in the pool, or with --model futures the requests in flight (default 10); 0 starts one thread per URL", 0);
+    tour::add_workers_option(app, workers, "Threads in the pool, or with --model futures the requests in flight "
+                             "(default 10); 0 starts one thread per URL", 0);
     std::string model = "pool";
     app.add_option("--model", model, "pool (default): --workers threads take URLs from a shared counter; futures: one "
                    "std::async task per URL, a std::counting_semaphore lets --workers of them fetch at once")
