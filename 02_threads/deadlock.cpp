@@ -8,6 +8,8 @@
 // them back to be fetched again. Each move must hold both locks (a URL is never in neither
 // set, nor in both). A watchdog ends the process if the moves stop making progress: a
 // deadlocked thread cannot be woken, stopped or joined; only the process's end frees it.
+// The window between a move's two locks is widened to 2 ms (see work_between_locks), so the
+// deadlock comes at once instead of once in a while.
 // Exit status: 0 all moves done, 3 deadlocked (the watchdog's verdict), 2 bad usage.
 #include <atomic>
 #include <chrono>
@@ -28,11 +30,18 @@ struct UrlSet {
     std::set<std::string> urls;
 };
 
+// What a move does while it holds its first lock: a 2 ms pause here, standing in for real work
+// (checking the URL against a third structure, writing a log line). In real code this window
+// is nanoseconds wide and the deadlock comes once a month, in production; widened, it comes
+// as soon as both threads move at the same time. It changes how often, not whether.
+constexpr auto work_between_locks = 2ms;
+
 // [docs:move_deadlocks]
 // Locks `from`, then `to`. One thread calls move_url(fetching, retry, ...), the other move_url(retry,
 // fetching, ...): each can take its first lock and then wait for ever for the other's.
 void move_url(UrlSet& from, UrlSet& to, const std::string& url) {
     const std::lock_guard lock_from(from.mutex);
+    std::this_thread::sleep_for(work_between_locks);
     const std::lock_guard lock_to(to.mutex);
     if (from.urls.erase(url) == 1) to.urls.insert(url);
 }
@@ -43,6 +52,7 @@ void move_url(UrlSet& from, UrlSet& to, const std::string& url) {
 // it never holds one while blocking on the other), whatever order they are named in.
 void move_url_fixed(UrlSet& from, UrlSet& to, const std::string& url) {
     const std::scoped_lock both(from.mutex, to.mutex);
+    std::this_thread::sleep_for(work_between_locks);  // the same work, with both locks held
     if (from.urls.erase(url) == 1) to.urls.insert(url);
 }
 // [/docs:move_fixed]
@@ -56,7 +66,7 @@ int main(int argc, char** argv) {
         std::fprintf(help ? stdout : stderr, "usage: deadlock [--fixed]   (opposite lock orders by default)\n");
         return help ? 0 : 2;
     }
-    constexpr int moves = 200'000;  // per thread: plenty of chances for the unlucky interleaving
+    constexpr int moves = 300;  // per thread: 0.6 s of moves on its own
     UrlSet fetching;
     UrlSet retry;
     for (int i = 0; i < 100; ++i) fetching.urls.insert("http://127.0.0.1/site/" + std::to_string(i));
@@ -71,6 +81,9 @@ int main(int argc, char** argv) {
         }
     };
     std::jthread to_retry(mover, std::ref(fetching), std::ref(retry));
+    // The second mover starts once the first has moved a URL (threads of a real program start
+    // at different times too). From its first move on, the two overlap.
+    while (done.load(std::memory_order_relaxed) == 0) std::this_thread::sleep_for(1ms);
     std::jthread to_fetch(mover, std::ref(retry), std::ref(fetching));
 
     // The watchdog: if a whole second passes without one move, both threads are waiting for
