@@ -3,16 +3,19 @@
 //
 //   ./build/02_threads/02_threads                  # 80 simulated pages, 10 threads
 //   ./build/02_threads/02_threads --workers 0      # one thread per URL
+//   ./build/02_threads/02_threads --model futures  # one std::async task per URL, 10 in flight
 //   ./build/02_threads/02_threads --urls url_list --repeat 10   # real sites (needs internet)
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "common/options.hpp"
 #include "common/report.hpp"
 #include "common/sites.hpp"
+#include "futures.hpp"
 #include "threads.hpp"
 
 int main(int argc, char** argv) {
@@ -23,7 +26,12 @@ int main(int argc, char** argv) {
     tour::Options options;
     tour::add_download_options(app, options);
     int workers = 10;  // like the demo's ThreadPoolExecutor(max_workers=10)
-    tour::add_workers_option(app, workers, "Threads in the pool (default 10); 0 starts one thread per URL", 0);
+    tour::add_workers_option(app, workers, "Threads in the pool, or with --model futures the requests in flight "
+                             "(default 10); 0 starts one thread per URL", 0);
+    std::string model = "pool";
+    app.add_option("--model", model, "pool (default): --workers threads take URLs from a shared counter; futures: one "
+                   "std::async task per URL, a std::counting_semaphore lets --workers of them fetch at once")
+        ->check(CLI::IsMember({"pool", "futures"}));
     if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
 
     try {
@@ -33,16 +41,19 @@ int main(int argc, char** argv) {
         const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
         tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
 
-        tour::print_starting(std::cout, "Threads", sites.urls.size());
+        const bool futures = model == "futures";
+        const char* name = futures ? "Futures" : "Threads";
+        tour::print_starting(std::cout, name, sites.urls.size());
         const tour::Clock::time_point start = tour::Clock::now();
-        auto results = threads::download_all(sites.urls, options.fetch_options(), workers, progress);
+        auto results = futures ? threads::download_with_futures(sites.urls, options.fetch_options(), workers, progress)
+                               : threads::download_all(sites.urls, options.fetch_options(), workers, progress);
         const double seconds = tour::seconds_since(start);
         progress.finish();
-        tour::print_finished(std::cout, "Threads", sites.urls.size(), seconds);
+        tour::print_finished(std::cout, name, sites.urls.size(), seconds);
 
-        // The threads that really ran: never more than URLs (0 meant one per URL).
-        const int pool_size = static_cast<int>(workers == 0 ? sites.urls.size() : std::min<std::size_t>(workers, sites.urls.size()));
-        const tour::RunReport report{"Threads", pool_size, start, seconds, std::move(results)};
+        // The threads that really ran: never more than URLs (0 meant one per URL; futures: one per URL).
+        const int pool_size = static_cast<int>(workers == 0 || futures ? sites.urls.size() : std::min<std::size_t>(workers, sites.urls.size()));
+        const tour::RunReport report{name, pool_size, start, seconds, std::move(results)};
         tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
         if (options.json_file) tour::write_json(*options.json_file, report);
         return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed

@@ -85,8 +85,13 @@ int main(int argc, char** argv) {
     }
     const auto n = static_cast<std::size_t>(count);
 
-    std::latch started(count);  // each thread counts down once it runs
-    std::latch release(1);      // the threads wait here until everything is measured
+    // [docs:latches]
+    // Two single-use countdowns. `started`: each thread counts it down once it runs, and main
+    // waits for zero, so all N exist at once when /proc is read. `release`: the common line
+    // every thread waits at, until main, the one thread that counts it down, lets them all go.
+    std::latch started(count);
+    std::latch release(1);
+    // [/docs:latches]
     const ProcStatus before = read_status();
 
     std::vector<std::jthread> threads;
@@ -99,8 +104,10 @@ int main(int argc, char** argv) {
                     auto block = std::make_unique<char[]>(1024);  // like any real worker's first allocation
                     block[0] = 1;
                 }
-                started.count_down();
-                release.wait();
+                // [docs:latch_thread]
+                started.count_down();  // "I exist"
+                release.wait();        // blocked (asleep, no CPU) until main is done measuring
+                // [/docs:latch_thread]
             });
         }
     } catch (const std::exception& e) {
@@ -111,10 +118,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     const auto t1 = std::chrono::steady_clock::now();
+    // [docs:latch_main]
     started.wait();  // all N are running (blocked on `release`)
     const auto t2 = std::chrono::steady_clock::now();
     const ProcStatus after = read_status();
-    release.count_down();
+    release.count_down();  // zero: every waiting thread goes on
+    // [/docs:latch_main]
     for (auto& t : threads) t.join();
     const auto t3 = std::chrono::steady_clock::now();
 

@@ -113,3 +113,22 @@ TEST_CASE("thread_cost smoke run: a few threads, the figures printed, bad N reje
         CHECK(run_program(build_path("02_threads/thread_cost"), {bad}).exit_code == 2);
     }
 }
+
+TEST_CASE("--model futures: the same report, named Futures, one thread per URL, a bad model is exit 2") {
+    TempFile json("", ".json");
+    const auto run = run_program(threads_program, {"--model", "futures", "--workers", "4", "--sites", "12",
+                                                   "--latency-ms", "5", "--json", json.path().string()});
+    CAPTURE(run.err);
+    CHECK(run.exit_code == 0);
+    CHECK(contains(run.out, "Starting Futures download of 12 sites...\n"));
+    CHECK(contains(run.out, "12 ok, 0 failed, "));
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    CHECK(doc["model"] == "Futures");
+    CHECK(doc["workers"] == 12);
+    CHECK(doc["bytes"] == expected_bytes(1, 5, 12));
+
+    const auto bad = run_program(threads_program, {"--model", "executor"});
+    CHECK(bad.exit_code == 2);
+    CHECK(contains(bad.err, "--model"));
+    CHECK_FALSE(contains(bad.out, "Starting"));
+}

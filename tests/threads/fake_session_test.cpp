@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "fake_session.hpp"
+#include "futures.hpp"
 #include "threads.hpp"
 
 TEST_CASE("an exception thrown inside a worker is reported for its URL, never std::terminate") {
@@ -48,6 +49,32 @@ TEST_CASE("every fetch throwing: every URL reports it, the run still ends") {
     for (const auto& r : results) CHECK(r.error == "exception in worker: boom at always");
 }
 
+TEST_CASE("futures: what a task throws travels through get() and becomes its URL's error") {
+    std::vector<std::string> urls;
+    for (int i = 0; i < 12; ++i) urls.push_back("fake://ok/" + std::to_string(i));
+    urls[2] = "fake://throw/2";
+    urls[9] = "fake://throw-int";
+    for (const int cap : {1, 3, 0}) {
+        CAPTURE(cap);
+        tour::Progress progress(urls.size(), false);
+        const auto results = threads::download_with_futures(urls, tour::FetchOptions{}, cap, progress);
+        REQUIRE(results.size() == urls.size());
+        CHECK(progress.done() == urls.size());
+        for (std::size_t i = 0; i < urls.size(); ++i) {
+            CAPTURE(i);
+            CHECK(results[i].url == urls[i]);
+            if (i == 2) {
+                CHECK(results[i].error == "exception in task: boom at 2");
+            } else if (i == 9) {
+                CHECK(results[i].error == "exception in task (not a std::exception)");
+            } else {
+                CHECK_MESSAGE(results[i].ok(), results[i].error);
+                CHECK(results[i].bytes == urls[i].size());
+            }
+        }
+    }
+}
+
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 namespace {
 
@@ -84,9 +111,12 @@ private:
 
 // The OS refuses a thread when there is no address space left for its stack (8 MiB each by
 // default): with the limit only ~48 MiB above what the process uses, thread ~5 of 200 fails.
+// Each fetch waits 50 ms, keeping the started threads alive while the others are created.
+// `download` runs under that limit; every URL it did not fetch must carry `refusal` (at the
+// start of its error), and all the others must really have been fetched.
 // (Sanitizer builds reserve terabytes of shadow memory and cannot run under such a limit.)
-TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
-    // Each fetch waits 50 ms, keeping the started threads alive while the others are created.
+template <typename Download>
+void check_refused_threads(Download download, const std::string& refusal) {
     const std::vector<std::string> urls(200, "fake://sleep/50");
     const std::size_t fetched_before = tour_test::fake_fetches_done();
     tour::Progress progress(urls.size(), false);
@@ -95,7 +125,7 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
         const long kib = vm_size_kib();
         REQUIRE(kib > 0);
         AddressSpaceLimit limit(static_cast<rlim_t>(kib + 48 * 1024) * 1024);
-        results = threads::download_all(urls, tour::FetchOptions{}, 0, progress);
+        results = download(urls, progress);
     }
     REQUIRE(results.size() == urls.size());
     CHECK(progress.done() == urls.size());
@@ -103,10 +133,28 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
     for (const auto& r : results) {
         if (r.ok()) continue;
         CAPTURE(r.error);
-        CHECK(r.error.find("not fetched: could not start thread ") == 0);
+        CHECK(r.error.find(refusal) == 0);
         ++refused;
     }
     CHECK(refused > 0);
     CHECK(results.size() - refused == tour_test::fake_fetches_done() - fetched_before);  // the rest really ran
+}
+
+TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
+    check_refused_threads(
+        [](const std::vector<std::string>& urls, tour::Progress& progress) {
+            return threads::download_all(urls, tour::FetchOptions{}, 0, progress);
+        },
+        "not fetched: could not start thread ");
+}
+
+// The futures model: std::async(std::launch::async) throws for a thread it cannot start; the
+// model stores that exception in a promise's future, and get() reports it.
+TEST_CASE("futures: a thread the OS refuses is that URL's error, the other tasks still run") {
+    check_refused_threads(
+        [](const std::vector<std::string>& urls, tour::Progress& progress) {
+            return threads::download_with_futures(urls, tour::FetchOptions{}, 0, progress);
+        },
+        "exception in task: Resource temporarily unavailable");
 }
 #endif

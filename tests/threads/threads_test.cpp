@@ -15,6 +15,7 @@
 #include "common/sites.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
+#include "futures.hpp"
 #include "threads.hpp"
 
 using namespace std::chrono_literals;
@@ -123,4 +124,36 @@ TEST_CASE("a failing URL on one thread does not disturb the others") {
     CHECK(results[8].http_status == 500);
     CHECK(results[13].error.find("curl error 28") != std::string::npos);
     CHECK(tour::exit_status(tour::RunReport{"Threads", 4, {}, 0, results}, urls.size()) == 1);
+}
+
+// The futures model (--model futures): one std::async task per URL, a std::counting_semaphore
+// letting `cap` of them fetch at once. The server's peak in flight is the semaphore's proof:
+// never more than `cap` (0: no cap, every task at once), and the cap is used in full. Every task
+// has its own session, so the server sees one connection per URL.
+TEST_CASE("futures: every URL with exact bytes, the semaphore caps the server's requests in flight") {
+    tour_test::ensure_curl_global();
+    tour::SiteSimulator sim(1, 4);
+    struct Case {
+        int cap;
+        int delay_ms;
+        std::size_t expected_peak;
+    };
+    for (const Case c : {Case{1, 10, 1}, Case{5, 200, 5}, Case{0, 400, 40}}) {
+        CAPTURE(c.cap);
+        std::vector<std::string> urls = sim.urls(40);
+        for (auto& url : urls) url += "?delay_ms=" + std::to_string(c.delay_ms);
+        sim.reset_stats();
+        tour::Progress progress(urls.size(), false);
+        const auto results = threads::download_with_futures(urls, tour::FetchOptions{}, c.cap, progress);
+
+        check_all_fetched(urls, results, {1, 4});
+        CHECK(progress.done() == urls.size());
+        const auto stats = sim.stats();
+        CHECK(stats["requests"] == 40);
+        CHECK(stats["peak_in_flight"] == c.expected_peak);
+        CHECK(stats["connections_accepted"] == 40);
+    }
+    tour::Progress progress(1, false);
+    CHECK_THROWS_AS(threads::download_with_futures({"http://127.0.0.1:1/"}, tour::FetchOptions{}, -1, progress),
+                    std::invalid_argument);
 }
