@@ -3,11 +3,13 @@
 names a heading of the page it points to (GitHub's rule: lower case, punctuation dropped,
 spaces to hyphens).
 
-usage: links.py ROOT PAGE.md...   (pages relative to ROOT)
+usage: links.py ROOT PAGE.md...   (pages relative to ROOT; a pattern such as 'docs/*.md' is
+       expanded here, so the build need not list the pages: a new page is checked at once)
 
 Links to http(s) addresses are not followed (no test touches the internet). Prints every
 broken link with its page and line; exit status 1 if there is one. Standard library only.
 """
+import glob
 import os
 import re
 import sys
@@ -44,7 +46,14 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     root, broken, checked = sys.argv[1], [], 0
-    for page in sys.argv[2:]:
+    pages = []
+    for pattern in sys.argv[2:]:
+        matched = sorted(glob.glob(pattern, root_dir=root))
+        if not matched:
+            print(f"{pattern}: no such page under {root}", file=sys.stderr)
+            return 1
+        pages += matched
+    for page in pages:
         path = os.path.join(root, page)
         with open(path, encoding="utf-8") as text:
             lines = text.read().split("\n")
