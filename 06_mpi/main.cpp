@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
         std::vector<cpu::ModelRun> runs;
         for (const mpi::CpuModel& model : mpi::cpu_models()) {
             if (!options.work.selects(model.key)) continue;
-            cpu::ModelRun run(cpu::Model{model.key, model.name, mpi.size(), {}});
+            const bool dealer = model.key == "manager-worker" && mpi.size() > 1;  // rank 0 deals, computes nothing
+            cpu::ModelRun run(cpu::Model{model.key, model.name, dealer ? mpi.size() - 1 : mpi.size(), {}});
             cpu::print_starting(std::cout, model.name, tasks.size());
             MPI_Barrier(MPI_COMM_WORLD);  // start together: time the model, not a late rank's start-up
             const cpu::Usage before = cpu::Usage::now();

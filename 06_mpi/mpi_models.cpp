@@ -5,6 +5,8 @@
 #include "mpi_models.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 
 #include <mpi.h>
@@ -22,6 +24,16 @@ int world_size() {
     int size = 1;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     return size;
+}
+
+// MPI_Recv busy-waits: it polls for the message as fast as it can, for the lowest latency, and
+// burns a core meanwhile. The manager does nothing but wait, so it waits gently instead: a
+// non-blocking receive (MPI_Irecv), then MPI_Test every millisecond until it completes. Its
+// core stays free for a worker, and an answer waits at most a millisecond.
+void receive_gently(void* buffer, int count, MPI_Datatype type, MPI_Status& status) {
+    MPI_Request request;
+    MPI_Irecv(buffer, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &request);
+    for (int done = 0; MPI_Test(&request, &done, &status), !done;) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 // Message tags: what a message from the manager means.
@@ -87,7 +99,7 @@ std::vector<cpu::TaskResult> run_manager_worker(std::span<const cpu::Task> tasks
     while (busy > 0) {
         std::uint64_t answer[3];
         MPI_Status status;
-        MPI_Recv(answer, 3, MPI_UINT64_T, MPI_ANY_SOURCE, result_tag, MPI_COMM_WORLD, &status);
+        receive_gently(answer, 3, MPI_UINT64_T, status);  // from any worker
         results.at(answer[0]) = {answer[1], answer[2]};
         const int tag = next < n ? task_tag : stop_tag;
         MPI_Send(&next, 1, MPI_INT, status.MPI_SOURCE, tag, MPI_COMM_WORLD);  // to the same worker

@@ -1,9 +1,9 @@
 // Exercise 6.1 (docs/06-mpi.md): a task that fails must be reported, not lose the whole job.
 //
-// This is mpi::run_manager_worker (06_mpi/mpi_models.cpp) returning an Outcome. When `work`
-// throws on a worker, the exception leaves that rank; nothing tells the manager, which waits
-// for an answer that never comes (or the rank dies and mpirun ends the job: every result of
-// every other rank is lost with it).
+// This is mpi::run_manager_worker (06_mpi/mpi_models.cpp) returning an Outcome (and waiting
+// with a plain MPI_Recv). When `work` throws on a worker, the exception leaves that rank;
+// nothing tells the manager, which waits for an answer that never comes (or the rank dies and
+// mpirun ends the job: every result of every other rank is lost with it).
 //
 // TODO (the goal): a task whose `work` throws is listed in Outcome::failed, its result stays
 // {0, 0}, and every other task is still computed and returned.

@@ -1,9 +1,9 @@
 // Exercise 6.1 (docs/06-mpi.md), solved: a task that fails is reported, the job goes on.
 //
-// This is mpi::run_manager_worker (06_mpi/mpi_models.cpp) returning an Outcome. When `work`
-// throws on a worker, the exception leaves that rank; nothing tells the manager, which waits
-// for an answer that never comes (or the rank dies and mpirun ends the job: every result of
-// every other rank is lost with it).
+// This is mpi::run_manager_worker (06_mpi/mpi_models.cpp) returning an Outcome (and waiting
+// with a plain MPI_Recv). When `work` throws on a worker, the exception leaves that rank;
+// nothing tells the manager, which waits for an answer that never comes (or the rank dies and
+// mpirun ends the job: every result of every other rank is lost with it).
 //
 // Solution: the worker catches whatever `work` throws and answers with another tag
 // (failed_tag); the manager receives any tag and files the index under Outcome::failed. The
