@@ -131,3 +131,32 @@ TEST_CASE("mpirun stopped mid-run (SIGTERM as by a batch system's time limit, or
         CHECK(sim.stats()["requests"].get<long>() < 20);
     }
 }
+
+TEST_CASE("a rank killed mid-run (as by the OOM killer): mpirun ends the whole job, nonzero, every result lost, no rank left") {
+    // Unlike chapter 3, where a dead worker costs the one URL it held: with MPI's default error
+    // handling, one rank's death ends the job (docs/06-mpi.md, "A failed rank").
+    tour::SiteSimulator sim(4, 2000);
+    TempFile list(lines(sim.urls(20)));
+    std::atomic<pid_t> killed{0};
+    const auto kill_a_rank = [&](pid_t mpirun) {
+        for (int tries = 0; tries < 3000; ++tries) {  // 30 s at most
+            if (sim.stats()["in_flight"].get<long>() >= 2) {
+                for (const pid_t pid : tour_test::processes_with(list.path().string())) {
+                    if (pid != mpirun) killed = pid;  // a rank (any one)
+                }
+                if (killed != 0) ::kill(killed, SIGKILL);
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    };
+    const auto run = tour_test::run_mpi(2, program, {"--urls", list.path().string()}, std::chrono::seconds(90), kill_a_rank);
+    CAPTURE(run.err);
+    const pid_t killed_rank = killed;
+    REQUIRE(killed_rank != 0);
+    CHECK_FALSE(run.timed_out);
+    CHECK(run.exit_code != 0);
+    CHECK(contains(run.err, "exited on signal 9"));
+    CHECK_FALSE(contains(run.out, " ok, "));  // no report: rank 0 never got the results
+    check_no_rank_left(list.path().string());
+}
