@@ -26,6 +26,12 @@ int world_size() {
     return size;
 }
 
+// Message tags: what a message from the manager means.
+constexpr int task_tag = 1;  // the body is a task's index: compute it
+constexpr int stop_tag = 2;  // no body that matters: there is no more work
+constexpr int result_tag = 3;
+
+// [docs:receive_gently]
 // MPI_Recv busy-waits: it polls for the message as fast as it can, for the lowest latency, and
 // burns a core meanwhile. The manager does nothing but wait, so it waits gently instead: a
 // non-blocking receive (MPI_Irecv), then MPI_Test every millisecond until it completes. Its
@@ -35,11 +41,7 @@ void receive_gently(void* buffer, int count, MPI_Datatype type, MPI_Status& stat
     MPI_Irecv(buffer, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &request);
     for (int done = 0; MPI_Test(&request, &done, &status), !done;) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
-
-// Message tags: what a message from the manager means.
-constexpr int task_tag = 1;  // the body is a task's index: compute it
-constexpr int stop_tag = 2;  // no body that matters: there is no more work
-constexpr int result_tag = 3;
+// [/docs:receive_gently]
 
 }  // namespace
 
@@ -115,7 +117,7 @@ std::vector<cpu::Task> make_uneven_tasks(std::uint64_t start, std::size_t count,
     std::uint64_t first = start;
     for (std::size_t i = 0; i < count; ++i) {
         // Task i gets 2 * size * (i + 1) / (count + 1) numbers (at least one): the sizes add up
-        // to about count * size, the last task about 40 times the first when count is 20.
+        // to about count * size, the last task `count` times the first.
         const std::uint64_t numbers = std::max<std::uint64_t>(1, 2 * size * (i + 1) / (count + 1));
         tasks.push_back({first, first + numbers});
         first += numbers;
