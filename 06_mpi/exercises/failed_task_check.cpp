@@ -54,7 +54,7 @@ TEST_CASE("ranks" * doctest::skip()) {  // only under mpirun, started by the tes
     MPI_Finalize();
 }
 
-TEST_CASE("a task that throws on a worker is reported as failed; every other task is still computed") {
+TEST_CASE("a task that throws on a worker is reported as failed, and every other task is still computed") {
     // mpirun gives up after 10 s (a manager waiting for an answer that never comes), the check
     // after 14: its own message, well inside CTest's limit.
     const auto run = tour_test::run_program(
