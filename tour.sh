@@ -11,9 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# libtbb-dev: libstdc++ runs std::execution::par (chapter 5's parallel-algorithms model) on oneTBB.
 packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
-          nlohmann-json3-dev python3 curl libopenmpi-dev openmpi-bin)
-# Only the test suite needs these: a browser to check that the timeline SVG renders.
+          nlohmann-json3-dev libtbb-dev python3 curl libopenmpi-dev openmpi-bin)
+# Only the test suite needs these: a browser to check that the timeline SVG and the diagrams render.
 test_packages=(chromium)
 
 install_missing() {  # install_missing [EXTRA_PACKAGES...]
