@@ -66,16 +66,15 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::vector<Record> mine;
     for (int i = rank; i < n; i += size) {  // round-robin: URLs rank, rank + size, ...
         const tour::FetchResult result = session.get(urls[i]);
-        Record record{};
-        record.index = static_cast<std::uint32_t>(i);
-        record.rank = rank;
-        record.http_status = static_cast<std::int32_t>(result.http_status);
-        record.bytes = result.bytes;
-        record.body_hash = result.body_hash;
-        record.start_ns = result.start.time_since_epoch().count();
-        record.end_ns = result.end.time_since_epoch().count();
+        Record& record = mine.emplace_back(Record{.index = static_cast<std::uint32_t>(i),
+                                                  .rank = rank,
+                                                  .http_status = static_cast<std::int32_t>(result.http_status),
+                                                  .bytes = result.bytes,
+                                                  .body_hash = result.body_hash,
+                                                  .start_ns = result.start.time_since_epoch().count(),
+                                                  .end_ns = result.end.time_since_epoch().count(),
+                                                  .error = {}});
         result.error.copy(record.error, sizeof record.error - 1);
-        mine.push_back(record);
     }
     // MPI_Gatherv: rank r's records land at displacement[r] in rank 0's buffer. Counts are in
     // bytes (MPI_BYTE); every rank knows every share, so nobody has to ask.
@@ -90,15 +89,14 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
 
     std::vector<tour::FetchResult> results(gathered.size());  // rank 0: rebuilt in input order
     for (const Record& record : gathered) {
-        tour::FetchResult& result = results.at(record.index);
-        result.url = urls[record.index];
-        result.http_status = record.http_status;
-        result.bytes = record.bytes;
-        result.body_hash = record.body_hash;
-        result.start = tour::Clock::time_point(tour::Clock::duration(record.start_ns));
-        result.end = tour::Clock::time_point(tour::Clock::duration(record.end_ns));
-        result.worker = record.rank;
-        result.error = record.error;
+        results.at(record.index) = {.url = urls[record.index],
+                                    .http_status = record.http_status,
+                                    .bytes = record.bytes,
+                                    .body_hash = record.body_hash,
+                                    .start = tour::Clock::time_point(tour::Clock::duration(record.start_ns)),
+                                    .end = tour::Clock::time_point(tour::Clock::duration(record.end_ns)),
+                                    .worker = record.rank,
+                                    .error = record.error};
     }
     return results;
 }
