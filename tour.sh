@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 # libtbb-dev: libstdc++ runs std::execution::par (chapter 5's parallel-algorithms model) on oneTBB.
 packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
-          nlohmann-json3-dev libtbb-dev python3 curl)
+          nlohmann-json3-dev libtbb-dev python3 curl libopenmpi-dev openmpi-bin)
 # Only the test suite needs these: a browser to check that the timeline SVG and the diagrams render.
 test_packages=(chromium)
 
@@ -63,7 +63,7 @@ case "${1:-}" in
     # own target, outside `all`: ninja -k 0 builds the others when one does not compile, and a
     # broken one is reported with the compiler's file:line, never hidden in the build's output.
     chapter=${2:-}
-    [[ $chapter =~ ^(ch)?0?([1-5])$ ]] || { echo "usage: ./tour.sh check ch01..ch05 [EXERCISE]" >&2; exit 2; }
+    [[ $chapter =~ ^(ch)?0?([1-6])$ ]] || { echo "usage: ./tour.sh check ch01..ch06 [EXERCISE]" >&2; exit 2; }
     chapter=ch0${BASH_REMATCH[2]}
     install_missing
     if [ -f build/build.ninja ]; then

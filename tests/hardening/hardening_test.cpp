@@ -336,9 +336,9 @@ std::vector<std::string> backticked(const std::string& text) {
     return pieces;
 }
 
-// The rows of the table under "## What can go wrong" in docs/06-results.md.
+// The rows of the table under "## What can go wrong" in docs/07-results.md.
 std::vector<TableRow> what_can_go_wrong() {
-    std::ifstream in(std::string(TOUR_SOURCE_DIR) + "/docs/06-results.md");
+    std::ifstream in(std::string(TOUR_SOURCE_DIR) + "/docs/07-results.md");
     std::vector<TableRow> rows;
     bool in_section = false;
     for (std::string line; std::getline(in, line);) {
@@ -375,7 +375,7 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 
 }  // namespace
 
-TEST_CASE("the what-can-go-wrong table in docs/06-results.md: every row's command does what the row says") {
+TEST_CASE("the what-can-go-wrong table in docs/07-results.md: every row's command does what the row says") {
     const auto rows = what_can_go_wrong();
     REQUIRE(rows.size() >= 15);
     tour::SiteSimulator sim(1, 2);  // stands for the reader's sitesim on port 8080

@@ -1,0 +1,44 @@
+// Test support for chapter 6: run a program under mpirun, bounded, and find its ranks.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "run_program.hpp"
+
+namespace tour_test {
+
+// `mpirun -np ranks program args...`, killed by the test after `limit` and by mpirun itself
+// (--timeout) a little before. --oversubscribe: more ranks than this machine's 2 cores;
+// --allow-run-as-root: CI runs as root, and Open MPI refuses root without it (readers use the
+// OMPI_ALLOW_RUN_AS_ROOT variables the docs name).
+inline ProgramRun run_mpi(int ranks, const std::filesystem::path& program, const std::vector<std::string>& args,
+                          std::chrono::seconds limit = std::chrono::seconds(90),
+                          const std::function<void(pid_t)>& meanwhile = {}) {
+    std::vector<std::string> argv = {"-np", std::to_string(ranks), "--oversubscribe", "--allow-run-as-root",
+                                     "--timeout", std::to_string(limit.count() - 10), program.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(MPIRUN, argv, limit, meanwhile);
+}
+
+// The processes whose command line contains `marker` (a test's unique temporary path): the
+// ranks of that test's run, wherever mpirun's daemons put them in the process tree.
+inline std::vector<pid_t> processes_with(const std::string& marker) {
+    std::vector<pid_t> found;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (cmdline.find(marker) != std::string::npos) found.push_back(std::stoi(name));
+    }
+    return found;
+}
+
+}  // namespace tour_test
