@@ -62,11 +62,12 @@ struct SocketWatch {
 // only a weak_ptr: a timer that fires after the last owner is gone finds nothing and stops.
 // Touched only by the thread running `io`: no locks.
 struct AsyncHttpClient::Core : std::enable_shared_from_this<Core> {
-    Core(asio::io_context& io, FetchOptions options);
+    Core(asio::io_context& io, FetchOptions options, Connections connections);
     ~Core();
 
     asio::io_context& io;
     const FetchOptions options;
+    const Connections connections;
     CURLM* multi = nullptr;
     asio::steady_timer timer;              // curl's single timeout (rule 3)
     std::uint64_t timer_generation = 0;    // bumped on every re-arm: older waits are stale
@@ -119,8 +120,8 @@ struct AsyncHttpClient::Transfer {
 };
 // [/docs:state]
 
-AsyncHttpClient::Core::Core(asio::io_context& context, FetchOptions fetch_options)
-    : io(context), options(std::move(fetch_options)), multi(curl_multi_init()), timer(context) {
+AsyncHttpClient::Core::Core(asio::io_context& context, FetchOptions fetch_options, Connections reuse)
+    : io(context), options(std::move(fetch_options)), connections(reuse), multi(curl_multi_init()), timer(context) {
     if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
     // [docs:multi_options]
     curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Core::on_socket);
@@ -268,6 +269,16 @@ asio::awaitable<FetchResult> AsyncHttpClient::run_transfer(std::shared_ptr<Core>
     Transfer transfer(core);  // in this frame: alive until the coroutine ends
     try {
         prepare_transfer(transfer.easy, url, core->options, transfer.state);  // as HttpSession::get
+        if (core->connections == Connections::one_per_request) {
+            // libcurl (7.88) keeps its connections to a host in one list and walks all of it
+            // twice per request: when a request starts (any idle one to reuse?) and when it is
+            // removed (connect-only ones to close?). With 10,000 connections open that is
+            // 10,000 x 10,000 steps, most of the loop's CPU at 10,000 URLs (docs/04-asio.md,
+            // "One thread, 10,000 transfers"). A new connection, closed when done, skips both.
+            curl_easy_setopt(transfer.easy, CURLOPT_FRESH_CONNECT, 1L);
+            curl_easy_setopt(transfer.easy, CURLOPT_FORBID_REUSE, 1L);
+        }
+        curl_easy_setopt(transfer.easy, CURLOPT_BUFFERSIZE, 4096L);
         curl_easy_setopt(transfer.easy, CURLOPT_PRIVATE, static_cast<void*>(&transfer));  // collect_finished finds us
         check(curl_multi_add_handle(core->multi, transfer.easy), "curl_multi_add_handle");
         transfer.in_multi = true;
@@ -309,8 +320,8 @@ AsyncHttpClient::Core::~Core() {
 }
 // [/docs:teardown]
 
-AsyncHttpClient::AsyncHttpClient(asio::io_context& io, FetchOptions options)
-    : core_(std::make_shared<Core>(io, std::move(options))) {}
+AsyncHttpClient::AsyncHttpClient(asio::io_context& io, FetchOptions options, Connections connections)
+    : core_(std::make_shared<Core>(io, std::move(options), connections)) {}
 
 AsyncHttpClient::~AsyncHttpClient() = default;
 
