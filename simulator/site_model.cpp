@@ -67,14 +67,14 @@ void fill_body(std::string_view path, std::size_t offset, std::span<char> out) {
 
 std::uint64_t expected_body_hash(std::string_view path, std::size_t bytes) {
     std::array<char, 4096> chunk;
-    std::uint64_t hash = fnv1a_offset_basis;
+    tour::BodyHash hash;
     for (std::size_t done = 0; done < bytes;) {
         const std::size_t n = std::min(chunk.size(), bytes - done);
         fill_body(path, done, std::span(chunk.data(), n));
-        hash = fnv1a_update(hash, std::string_view(chunk.data(), n));
+        hash.update(std::string_view(chunk.data(), n));
         done += n;
     }
-    return hash;
+    return hash.value();
 }
 
 }  // namespace sitesim
