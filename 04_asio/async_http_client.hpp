@@ -27,11 +27,19 @@
 
 namespace event_loop {
 
+// What happens to a connection when its request is done.
+//  * reuse: it stays open in curl's cache, and a later request to the same host takes it
+//    (keep-alive: no new TCP handshake). Right when requests follow one another.
+//  * one_per_request: every request opens its own connection and closes it when done. Right when
+//    every request starts at once (nothing is idle to reuse yet, and libcurl 7.88 pays for
+//    looking: set_scale_options in async_http_client.cpp).
+enum class Connections { reuse, one_per_request };
+
 class AsyncHttpClient {
 public:
     // Requests are driven by `io`, which must outlive the client; call async_get from
     // coroutines running on `io`, and run `io` on one thread.
-    AsyncHttpClient(asio::io_context& io, tour::FetchOptions options);
+    AsyncHttpClient(asio::io_context& io, tour::FetchOptions options, Connections connections = Connections::reuse);
     ~AsyncHttpClient();
     AsyncHttpClient(const AsyncHttpClient&) = delete;
     AsyncHttpClient& operator=(const AsyncHttpClient&) = delete;

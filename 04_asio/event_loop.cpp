@@ -63,10 +63,12 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::size_t next = 0;
     std::exception_ptr failure;  // the first exception a lane ended with
 
-    asio::io_context io(1);  // the event loop; the hint says one thread will run it
-    AsyncHttpClient client(io, options);  // like aiohttp.ClientSession: one for all requests
-
     const std::size_t lanes = max_in_flight == 0 ? urls.size() : std::min(max_in_flight, urls.size());
+    asio::io_context io(1);  // the event loop; the hint says one thread will run it
+    // Like aiohttp.ClientSession: one for all requests. A lane per URL has no connection to
+    // reuse (all start at once) and none worth keeping, so each request gets its own.
+    AsyncHttpClient client(io, options, lanes == urls.size() ? Connections::one_per_request : Connections::reuse);
+
     for (std::size_t l = 0; l < lanes; ++l) {
         // co_spawn only schedules the coroutine; nothing runs until io.run(). The completion
         // handler receives the exception a coroutine ended with (`detached` would drop it).

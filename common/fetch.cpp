@@ -36,7 +36,7 @@ std::size_t count_body(char* data, std::size_t size, std::size_t count, void* us
         state.too_large = true;
         return 0;  // curl stops with CURLE_WRITE_ERROR; finish_transfer explains why
     }
-    state.body_hash = fnv1a_update(state.body_hash, std::string_view(data, n));
+    state.body_hash.update(std::string_view(data, n));
     state.bytes += n;
     return n;
 }
@@ -84,7 +84,7 @@ void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, Fe
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     result.http_status = status;
     result.bytes = state.bytes;
-    result.body_hash = state.body_hash;
+    result.body_hash = state.body_hash.value();
     if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {
         result.error = "body larger than the limit of " + std::to_string(state.max_bytes) + " bytes";
     } else if (code != CURLE_OK) {

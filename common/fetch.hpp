@@ -33,7 +33,7 @@ struct FetchResult {
     std::string url;
     long http_status = 0;         // 0 when no response arrived
     std::uint64_t bytes = 0;      // body bytes received
-    std::uint64_t body_hash = 0;  // FNV-1a of the body: tests check content, not only length
+    std::uint64_t body_hash = 0;  // BodyHash of the body: tests check content, not only length
     Clock::time_point start{};    // when this request started...
     Clock::time_point end{};      // ...and ended (for timelines)
     int worker = 0;               // which thread / process / lane fetched it
@@ -63,7 +63,7 @@ public:
 // the multi (event loop) interface so both behave identically.
 struct TransferState {
     std::uint64_t bytes = 0;
-    std::uint64_t body_hash = fnv1a_offset_basis;
+    BodyHash body_hash;
     std::uint64_t max_bytes = 0;
     bool too_large = false;
     char error_buffer[CURL_ERROR_SIZE] = {};

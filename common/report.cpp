@@ -87,7 +87,7 @@ nlohmann::json to_json(const RunReport& report) {
             {"ok", r.ok()},
             {"http_status", r.http_status},
             {"bytes", r.bytes},
-            {"body_fnv1a", r.body_hash},
+            {"body_hash", r.body_hash},
             {"worker", r.worker},
             {"start_s", seconds_between(report.run_start, r.start)},
             {"end_s", seconds_between(report.run_start, r.end)},

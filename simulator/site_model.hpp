@@ -42,9 +42,8 @@ char body_byte(std::string_view path, std::size_t offset);
 // body_byte(path, offset + i) for every i in out: the fast way to make (or check) a whole body.
 void fill_body(std::string_view path, std::size_t offset, std::span<char> out);
 
-// The FNV-1a hash (tour::fnv1a_update, common/hash.hpp) of the first `bytes` bytes of the page
-// at `path` (its whole body when `bytes`
-// is page_spec(...).bytes).
+// The tour::BodyHash (common/hash.hpp) of the first `bytes` bytes of the page at `path` (its
+// whole body when `bytes` is page_spec(...).bytes).
 std::uint64_t expected_body_hash(std::string_view path, std::size_t bytes);
 
 }  // namespace sitesim

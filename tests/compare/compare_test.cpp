@@ -67,7 +67,7 @@ TEST_CASE("all four models run on one list: every URL, its bytes, each model's o
             ok += r["ok"].get<bool>() ? 1 : 0;
             const auto bytes = sitesim::page_spec({1, 150}, path).bytes;
             CHECK(r["bytes"] == bytes);
-            CHECK(r["body_fnv1a"] == tour_test::expected_hash(path, bytes));
+            CHECK(r["body_hash"] == tour_test::expected_hash(path, bytes));
         }
         CHECK(paths == expected_paths);
         CHECK(ok == 12);

@@ -24,7 +24,11 @@ namespace {
 
 bool exited_with(int status, int code) { return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code; }
 
-std::uint64_t fnv1a(const std::string& body) { return tour::fnv1a_update(tour::fnv1a_offset_basis, body); }
+std::uint64_t body_hash(const std::string& body) {
+    tour::BodyHash hash;
+    hash.update(body);
+    return hash.value();
+}
 
 std::string address_of(const sockaddr_in& address) {
     char text[INET_ADDRSTRLEN] = {};
@@ -103,7 +107,7 @@ TEST_CASE("pages arrive whole: size and content follow the model, keep-alive use
         CHECK(r.headers.at("content-type") == "text/plain");
         CHECK(r.content_length == spec.bytes);
         CHECK(r.body.size() == spec.bytes);
-        CHECK(fnv1a(r.body) == sitesim::expected_body_hash(path, spec.bytes));
+        CHECK(body_hash(r.body) == sitesim::expected_body_hash(path, spec.bytes));
     }
     // HEAD: the same head, no body; the connection goes on.
     c.send_get("/site/1", true, "HEAD");
@@ -146,12 +150,12 @@ TEST_CASE("query overrides: bytes, status, delay_ms, bad ones get 400") {
     auto r = c.read_response();
     CHECK(r.status == 200);
     CHECK(r.body.size() == 1000);
-    CHECK(fnv1a(r.body) == sitesim::expected_body_hash("/site/1", 1000));  // the path, not the query
+    CHECK(body_hash(r.body) == sitesim::expected_body_hash("/site/1", 1000));  // the path, not the query
 
     c.send_get("/site/1?status=404&bytes=50");
     r = c.read_response();
     CHECK(r.status == 404);
-    CHECK(fnv1a(r.body) == sitesim::expected_body_hash("/site/1", 50));
+    CHECK(body_hash(r.body) == sitesim::expected_body_hash("/site/1", 50));
 
     c.send_get("/site/1?bytes=0");
     CHECK(c.read_response().body.empty());
@@ -241,7 +245,7 @@ TEST_CASE("faults") {
         const auto all = early + c.read_all(3000ms, nullptr, &eof);
         CHECK(eof);
         CHECK(all.substr(head_end + 4).size() == 6);
-        CHECK(fnv1a(all.substr(head_end + 4)) == sitesim::expected_body_hash("/site/1", 6));
+        CHECK(body_hash(all.substr(head_end + 4)) == sitesim::expected_body_hash("/site/1", 6));
     }
     SUBCASE("stall: nothing arrives; the server lets go when the client does") {
         Connection c(sim.port());

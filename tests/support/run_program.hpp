@@ -50,7 +50,7 @@ private:
     std::filesystem::path path_;
 };
 
-// FNV-1a of the simulator's body for `path` (no query) with `bytes` bytes.
+// tour::BodyHash of the simulator's body for `path` (no query) with `bytes` bytes.
 std::uint64_t expected_hash(const std::string& path, std::size_t bytes);
 
 // The path part of a URL ("http://127.0.0.1:1234/site/3?x=1" -> "/site/3").
