@@ -2,8 +2,8 @@
 // pass messages through pipes: a task (a URL's index, 4 bytes) down, a result back. This times
 // that round trip, N times over, three ways:
 //
-//   1. processes, the chapter's protocol: the result as a fixed struct of plain bytes (the same
-//      fields and size as processes.cpp's Record), copied into the pipe as it is in memory;
+//   1. processes, the chapter's protocol: the result as a fixed struct of plain bytes (processes::Record,
+//      record.hpp: the type processes.cpp sends), copied into the pipe as it is in memory;
 //   2. processes, the result serialised as JSON text, as a protocol between programs (or
 //      Python's pickle) would: the child encodes, the parent parses and rebuilds a FetchResult;
 //   3. threads: the same exchange through two queues (a mutex and a condition variable each),
@@ -33,22 +33,14 @@
 #include "common/fetch.hpp"
 #include "common/options.hpp"
 #include "common/posix.hpp"
+#include "record.hpp"
 
 namespace {
 
 using tour::Clock;
 
-// The fields and size of processes.cpp's Record (4 + 4 + 8 * 4 + 400 = 440 bytes).
-struct Record {
-    std::uint32_t index;
-    std::int32_t http_status;
-    std::uint64_t bytes;
-    std::uint64_t body_hash;
-    std::int64_t start_ns;
-    std::int64_t end_ns;
-    char error[400];
-};
-static_assert(sizeof(Record) == 440 && std::is_trivially_copyable_v<Record>);
+// The chapter's message, the same type processes.cpp sends (4 + 4 + 8 * 4 + 400 = 440 bytes).
+using processes::Record;
 
 // A typical successful result: what every message carries.
 tour::FetchResult sample_result(std::uint32_t index) {

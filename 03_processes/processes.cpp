@@ -43,24 +43,13 @@
 #include <unistd.h>
 
 #include "common/posix.hpp"
+#include "record.hpp"
 
 namespace processes {
 namespace {
 
-// What a worker sends back for one URL. Plain bytes: no std::string, no pointer, because a
-// pointer means nothing in another process. The parent rebuilds the FetchResult from it.
-struct Record {
-    std::uint32_t index;        // which URL (the parent's numbering)
-    std::int32_t http_status;
-    std::uint64_t bytes;
-    std::uint64_t body_hash;
-    std::int64_t start_ns;      // steady_clock is CLOCK_MONOTONIC: one clock for the whole
-    std::int64_t end_ns;        // machine, so a child's time points mean the same in the parent
-    char error[400];            // the error text, cut to fit, always NUL-terminated
-};
-// A write of at most PIPE_BUF bytes to a pipe is atomic: the record arrives whole or not at all.
-static_assert(sizeof(Record) <= PIPE_BUF);
-static_assert(std::is_trivially_copyable_v<Record>);
+// What a worker sends back for one URL: processes::Record (record.hpp), plain bytes that fit
+// one atomic pipe write.
 
 // From common/posix.hpp: an owned file descriptor, whole-record pipe I/O (read()/write() may
 // move less than asked, or be interrupted by a signal), and reaping a child.
