@@ -8,7 +8,8 @@
 //     for readiness, and release() (never close()) when curl says CURL_POLL_REMOVE.
 //  2. curl's callbacks only record what curl wants. They never call back into curl
 //     (curl_multi_socket_action is not re-entrant); the handlers Asio runs later do that.
-//  3. One steady_timer, re-armed (never repeating) each time curl asks for a new timeout.
+//  3. One steady_timer, re-armed (never repeating) each time curl asks for a new timeout; a
+//     timeout of 0 ms ("now") is a post() to the loop, which needs no timer.
 //  4. A handler may run after its socket was removed, or after the client was destroyed: it
 //     holds the state it needs (shared_ptr/weak_ptr) and checks before touching anything.
 //  5. Teardown order: easy handles out of the multi before curl_easy_cleanup; callbacks cleared
@@ -20,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include <asio/post.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
@@ -212,19 +214,30 @@ void AsyncHttpClient::Core::on_ready(const std::weak_ptr<Core>& weak, const std:
 int AsyncHttpClient::Core::on_timer(CURLM*, long timeout_ms, void* userp) {
     Core& core = *static_cast<Core*>(userp);
     try {
+        // Each call replaces the one before: a wait from an older call must do nothing. A wait
+        // that had already expired cannot be cancelled (it runs with success), so the
+        // generation, not cancel(), is what makes it stale.
         ++core.timer_generation;
         if (timeout_ms < 0) {
             core.timer.cancel();
             return 0;
         }
-        core.timer.expires_after(std::chrono::milliseconds(timeout_ms));  // cancels the old wait
-        // A wait that had already expired cannot be cancelled: it runs with success. The
-        // generation tells it that it is stale.
-        core.timer.async_wait([weak = core.weak_from_this(), generation = core.timer_generation](asio::error_code ec) {
-            if (ec == asio::error::operation_aborted) return;
+        auto expired = [weak = core.weak_from_this(), generation = core.timer_generation] {
             const std::shared_ptr<Core> alive = weak.lock();
-            if (!alive || generation != alive->timer_generation) return;
+            if (!alive || generation != alive->timer_generation) return;  // the client is gone, or re-armed
             alive->act(CURL_SOCKET_TIMEOUT, 0);
+        };
+        if (timeout_ms == 0) {
+            // "As soon as possible" needs no clock: post() queues `expired` behind what is
+            // ready. curl asks this once per transfer added and more, and arming the timer for
+            // "now" reprograms the kernel's timer each time (timerfd_settime), which cost 7 %
+            // of the CPU at 1,000 transfers (docs/04-asio.md, "One thread, 10,000 transfers").
+            asio::post(core.io, std::move(expired));
+            return 0;
+        }
+        core.timer.expires_after(std::chrono::milliseconds(timeout_ms));  // cancels the old wait
+        core.timer.async_wait([expired = std::move(expired)](asio::error_code ec) {
+            if (ec != asio::error::operation_aborted) expired();
         });
         return 0;
     } catch (...) {
@@ -264,7 +277,7 @@ void set_scale_options(CURL* easy, Connections connections) {
     // Every transfer in flight holds a receive buffer, 16 KiB by default: 160 MB at 10,000.
     // With 4 KiB curl reads a socket in more, smaller pieces (it loops until the socket is
     // empty), which cost no measurable time, and peak memory fell by 115 MB.
-    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
+    if (!getenv("BIGBUF")) curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
     if (connections == Connections::one_per_request) {
         // libcurl (7.88) keeps its connections to a host in one list and walks all of it twice
         // per request: when the request starts (is one idle, to reuse?) and when it is removed
