@@ -277,7 +277,7 @@ void set_scale_options(CURL* easy, Connections connections) {
     // Every transfer in flight holds a receive buffer, 16 KiB by default: 160 MB at 10,000.
     // With 4 KiB curl reads a socket in more, smaller pieces (it loops until the socket is
     // empty), which cost no measurable time, and peak memory fell by 115 MB.
-    if (!getenv("BIGBUF")) curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
+    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
     if (connections == Connections::one_per_request) {
         // libcurl (7.88) keeps its connections to a host in one list and walks all of it twice
         // per request: when the request starts (is one idle, to reuse?) and when it is removed
