@@ -55,15 +55,6 @@ asio::awaitable<void> lane(AsyncHttpClient& client, const std::vector<std::strin
 // [/docs:lane]
 
 // [docs:start_lanes]
-// co_spawn's completion handler: keeps the first exception a coroutine ended with, for
-// download_all to rethrow once the loop has finished (`detached` would drop it).
-struct KeepFirstFailure {
-    std::exception_ptr& failure;
-    void operator()(std::exception_ptr e) const {
-        if (e && !failure) failure = e;
-    }
-};
-
 // Starts the lanes from inside the loop, a few per turn of it. Starting a transfer is a burst
 // of work (an easy handle, a socket, a connect, the request sent: about 0.1 ms here), and
 // 10,000 started back to back are one second in which the loop reads no page that has already

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -10,6 +11,18 @@
 #include "common/report.hpp"
 
 namespace event_loop {
+
+// [docs:keep_first_failure]
+// co_spawn's completion handler for the chapter's coroutines: keeps the first exception one
+// ended with, for the caller to rethrow once the loop has finished (`asio::detached` would drop
+// it). `failure` must outlive the loop; only the loop's thread touches it.
+struct KeepFirstFailure {
+    std::exception_ptr& failure;
+    void operator()(std::exception_ptr e) const {
+        if (e && !failure) failure = e;
+    }
+};
+// [/docs:keep_first_failure]
 
 // Download every URL on this thread, all at once (max_in_flight == 0) or with at most
 // max_in_flight requests in flight. One FetchResult per URL, in input order; worker = the lane

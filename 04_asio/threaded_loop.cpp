@@ -22,6 +22,7 @@
 #include <asio/strand.hpp>
 
 #include "async_http_client.hpp"
+#include "event_loop.hpp"
 #include "common/hash.hpp"
 
 namespace threaded_loop {
@@ -92,9 +93,7 @@ Outcome download_and_process(const std::vector<std::string>& urls, const tour::F
     event_loop::AsyncHttpClient client(net, options);
     std::exception_ptr failure;
     for (std::size_t i = 0; i < urls.size(); ++i) {
-        asio::co_spawn(net, fetch_then_process(client, urls[i], i, stage), [&failure](std::exception_ptr e) {
-            if (e && !failure) failure = e;
-        });
+        asio::co_spawn(net, fetch_then_process(client, urls[i], i, stage), event_loop::KeepFirstFailure{failure});
     }
     net.run();             // every page fetched, and its work queued
     keep_running.reset();  // now run() returns once the queue is empty...
