@@ -91,6 +91,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::atomic<std::size_t> next{0};
     std::vector<tour::FetchResult> results(urls.size());
 
+    // [docs:worker]
     auto worker = [&](int worker_id) {
         std::optional<tour::HttpSession> session;  // this thread's own, made on first use
         // relaxed is enough for `next`: an index only has to be unique, and fetch_add is
@@ -103,7 +104,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
             progress.completed(results[i]);
         }
     };
+    // [/docs:worker]
 
+    // [docs:start_threads]
     std::vector<std::jthread> pool;
     pool.reserve(thread_count);
     try {
@@ -126,6 +129,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     // function cannot leave a thread behind; joining here makes visible where `results` becomes
     // safe to read.
     for (std::jthread& thread : pool) thread.join();
+    // [/docs:start_threads]
     return results;
 }
 // [/docs:download_all]
