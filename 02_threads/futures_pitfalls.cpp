@@ -131,9 +131,11 @@ void destructor_waits(const tour::SiteSimulator& sim, const std::vector<std::str
 
     sim.reset_stats();
     start = std::chrono::steady_clock::now();
+    // [docs:futures_kept]
     std::vector<std::future<tour::FetchResult>> kept;
     for (const std::string& url : urls) kept.push_back(std::async(std::launch::async, fetch, url));
     for (auto& future : kept) future.get();
+    // [/docs:futures_kept]
     std::printf("   futures kept, then get() each, %zu tasks: %.0f ms, server: at most %d in flight\n", urls.size(),
                 ms_since(start), sim.stats()["peak_in_flight"].get<int>());
     // [/docs:pitfall_destructor]

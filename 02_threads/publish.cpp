@@ -34,15 +34,15 @@ struct Received {
 };
 
 // [docs:publish]
-// `page` is written by the worker only before it sets `ready`, and read by this thread only
-// after it has seen `ready` set. The store (release) and the load that sees it (acquire)
-// synchronise: everything the worker wrote before the store happens before everything this
-// thread does after the load. With relaxed on either side there is no such edge: the two
-// threads' accesses to `page` are unordered, a data race.
+// `page` is written by the worker only before it sets `ready`, and read by this thread only after
+// it has seen `ready` set. The store (release) and the load that sees it (acquire) synchronise:
+// everything the worker wrote before the store happens before everything this thread does after
+// the load. With relaxed on either side there is no such edge: a data race on `page`.
 template <std::memory_order Store, std::memory_order Load>
 Received hand_over() {
     Page page;
     std::atomic<bool> ready{false};
+    // [docs:publish_flag]
     std::thread worker([&page, &ready] {
         page.url = "http://127.0.0.1/site/0";
         page.body.assign(1 << 20, 'x');
@@ -51,8 +51,8 @@ Received hand_over() {
         ready.notify_one();
     });
     ready.wait(false, Load);  // returns once this load sees true (no busy loop)
-    // Read now, while the worker may still be running: only the flag orders these reads after
-    // the worker's writes. (After join() they would be safe anyway: join synchronises too.)
+    // [/docs:publish_flag]
+    // Read now, while the worker may still run: only the flag orders these reads after its writes.
     Received received{page.url, page.body.size(), page.hash};
     worker.join();
     return received;

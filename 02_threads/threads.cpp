@@ -34,11 +34,10 @@ namespace threads {
 namespace {
 
 // [docs:fetch_one]
-// One URL, on the calling worker thread. `session` belongs to this thread alone: made on first
-// use, like the demo's get_session(), and never touched by another thread. Whatever happens,
-// the outcome is a FetchResult. Network errors already are values; an exception (from the
-// fetch, or from creating the session) is caught here and becomes this URL's error, because an
-// exception that escapes a thread's function calls std::terminate: the whole program dies.
+// One URL, on the calling worker thread; `session` is this thread's alone, made on first use
+// (the demo's get_session()). Network errors already are values; an exception (from the fetch or
+// from making the session) becomes this URL's error here, because an exception that escapes a
+// thread's function calls std::terminate: the whole program dies.
 tour::FetchResult fetch_one(std::optional<tour::HttpSession>& session, const tour::FetchOptions& options,
                             const std::string& url) {
     const tour::Clock::time_point start = tour::Clock::now();
