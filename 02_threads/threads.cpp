@@ -105,7 +105,6 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     };
     // [/docs:worker]
 
-    // [docs:start_threads]
     std::vector<std::jthread> pool;
     pool.reserve(thread_count);
     try {
@@ -128,7 +127,6 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     // function cannot leave a thread behind; joining here makes visible where `results` becomes
     // safe to read.
     for (std::jthread& thread : pool) thread.join();
-    // [/docs:start_threads]
     return results;
 }
 // [/docs:download_all]
