@@ -5,7 +5,9 @@
 // curl shipped an Asio example (asiohiper.cpp) until 2020 and removed it because people copied
 // its bugs into production. The rules this file follows, each where it matters:
 //  1. curl owns every socket. Asio only watches: a stream_descriptor per socket, async_wait
-//     for readiness, and release() (never close()) when curl says CURL_POLL_REMOVE.
+//     for readiness, and release() (never close()) when curl says CURL_POLL_REMOVE, which
+//     means "no active transfer uses this socket now", not "closed": a keep-alive connection
+//     stays open in curl's cache and comes back, same fd, for a later request.
 //  2. curl's callbacks only record what curl wants. They never call back into curl
 //     (curl_multi_socket_action is not re-entrant); the handlers Asio runs later do that.
 //  3. One steady_timer, re-armed (never repeating) each time curl asks for a new timeout; a
@@ -13,7 +15,8 @@
 //  4. A handler may run after its socket was removed, or after the client was destroyed: it
 //     holds the state it needs (shared_ptr/weak_ptr) and checks before touching anything.
 //  5. Teardown order: easy handles out of the multi before curl_easy_cleanup; callbacks cleared
-//     before curl_multi_cleanup (which closes the cached connections and would call them).
+//     before curl_multi_cleanup, so that nothing curl does while it closes its cached
+//     connections can reach an object that is being destroyed.
 #include "async_http_client.hpp"
 
 #include <chrono>
@@ -48,7 +51,8 @@ void check(CURLMcode code, const char* what) {
 // One socket curl asked us to watch. Shared between the sockets map and every pending
 // async_wait handler, so a handler that completes after CURL_POLL_REMOVE still finds a live
 // object (with `removed` set) instead of freed memory. Never looked up by fd from a handler:
-// by then curl may have closed the fd and opened a new socket with the same number.
+// by then the number may belong to another watch, either the same connection added again for
+// its next request (keep-alive) or a new socket that got the number of one curl closed.
 struct SocketWatch {
     SocketWatch(asio::io_context& io, curl_socket_t fd) : descriptor(io, fd), fd(fd) {}
     asio::posix::stream_descriptor descriptor;  // registers fd with the reactor; never closes it
@@ -151,8 +155,10 @@ int AsyncHttpClient::Core::on_socket(CURL*, curl_socket_t fd, int what, void* us
         if (what == CURL_POLL_REMOVE) {
             if (found != core.sockets.end()) {
                 found->second->removed = true;
-                // release(), not close(): curl owns the fd and closes it itself right after this
-                // callback. release() deregisters it from epoll and cancels the pending waits.
+                // release(), not close(): the fd is curl's. REMOVE only says that no transfer
+                // uses it now; curl may keep the connection open for reuse and add the same fd
+                // again later, or close it itself. release() deregisters it from epoll and
+                // cancels the pending waits, and leaves it open.
                 found->second->descriptor.release();
                 core.sockets.erase(found);
             }
@@ -195,8 +201,9 @@ void AsyncHttpClient::Core::arm(const std::shared_ptr<SocketWatch>& watch) {
 void AsyncHttpClient::Core::on_ready(const std::weak_ptr<Core>& weak, const std::shared_ptr<SocketWatch>& watch,
                                      asio::error_code ec, int direction) {
     (direction == CURL_CSELECT_IN ? watch->reading : watch->writing) = false;
-    // Removed: curl closed this socket (its fd number may already be reused). The watch is
-    // still valid memory (we hold a shared_ptr), but there is nothing left to do.
+    // Removed: curl no longer wants events for this socket (it may be idle in curl's cache, or
+    // closed and its number reused). The watch is still valid memory (we hold a shared_ptr),
+    // but there is nothing left to do.
     if (watch->removed || ec == asio::error::operation_aborted) return;
     const std::shared_ptr<Core> core = weak.lock();
     if (!core) return;  // the client is gone
@@ -229,9 +236,9 @@ int AsyncHttpClient::Core::on_timer(CURLM*, long timeout_ms, void* userp) {
         };
         if (timeout_ms == 0) {
             // "As soon as possible" needs no clock: post() queues `expired` behind what is
-            // ready. curl asks this once per transfer added and more, and arming the timer for
-            // "now" reprograms the kernel's timer each time (timerfd_settime), which cost 7 %
-            // of the CPU at 1,000 transfers (docs/04-asio.md, "One thread, 10,000 transfers").
+            // ready. curl asks this at least once per transfer added, and arming the timer for
+            // "now" would reprogram the kernel's timer each time (timerfd_settime), a system
+            // call that is expensive on a VM (docs/deep/04-10000-transfers.md, "What fixed it").
             asio::post(core.io, std::move(expired));
             return 0;
         }
@@ -272,11 +279,11 @@ namespace {
 
 // [docs:scale]
 // Two options for thousands of transfers at once, each kept because measuring 10,000 said so
-// (docs/04-asio.md, "One thread, 10,000 transfers").
+// (the figures: docs/deep/04-10000-transfers.md).
 void set_scale_options(CURL* easy, Connections connections) {
     // Every transfer in flight holds a receive buffer, 16 KiB by default: 160 MB at 10,000.
     // With 4 KiB curl reads a socket in more, smaller pieces (it loops until the socket is
-    // empty), which cost no measurable time, and peak memory fell by 115 MB.
+    // empty): more system calls, but no more wake-ups of the loop.
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
     if (connections == Connections::one_per_request) {
         // libcurl (7.88) keeps its connections to a host in one list and walks all of it twice
@@ -331,12 +338,14 @@ asio::awaitable<FetchResult> AsyncHttpClient::run_transfer(std::shared_ptr<Core>
 // [docs:teardown]
 AsyncHttpClient::Core::~Core() {
     // No easy handle is left in the multi: each Transfer holds a shared_ptr to this Core.
-    // 1. Silence curl: curl_multi_cleanup closes cached connections and would otherwise call
-    //    on_socket on an object that is being destroyed.
+    // 1. Silence curl. curl_multi_cleanup closes the cached connections; libcurl 7.88 calls
+    //    the socket callback there only for a socket still being watched (normally none: each
+    //    got CURL_POLL_REMOVE when its last transfer ended), but its documentation promises
+    //    nothing, and a callback now would arm waits for a client nobody will run again.
     curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, static_cast<curl_socket_callback>(nullptr));
     curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, static_cast<curl_multi_timer_callback>(nullptr));
-    // 2. Stop watching every socket without closing it (curl closes them in step 3). Waits
-    //    still queued see `removed` and return.
+    // 2. Stop watching any socket still watched, without closing it (curl closes its sockets
+    //    in step 3). Waits still queued see `removed` and return.
     for (auto& [fd, watch] : sockets) {
         watch->removed = true;
         watch->descriptor.release();

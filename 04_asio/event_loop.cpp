@@ -56,12 +56,11 @@ asio::awaitable<void> lane(AsyncHttpClient& client, const std::vector<std::strin
 
 // [docs:start_lanes]
 // Starts the lanes from inside the loop, a few per turn of it. Starting a transfer is a burst
-// of work (an easy handle, a socket, a connect, the request sent: about 0.1 ms here), and
-// 10,000 started back to back are one second in which the loop reads no page that has already
-// arrived, while every transfer holds its memory. Yielding after every few, like
-// `await asyncio.sleep(0)`, lets the loop finish pages between starts. Nothing is capped: every
-// lane still starts, as fast as the loop can start them. Measured: 10,000 pages took 1.9 s
-// instead of 2.4 s and 65 MB instead of 198 MB (docs/04-asio.md, "One thread, 10,000 transfers").
+// of work (an easy handle, a socket, a connect, the request sent), and thousands started back
+// to back are a stretch in which the loop reads no page that has already arrived, while every
+// transfer holds its memory. Yielding after every few, like `await asyncio.sleep(0)`, lets the
+// loop finish pages between starts. Nothing is capped: every lane still starts, as fast as the
+// loop can start them. Why 8, with the figures: docs/deep/04-10000-transfers.md.
 constexpr std::size_t lanes_per_turn = 8;
 
 asio::awaitable<void> start_lanes(asio::io_context& io, std::size_t lanes, AsyncHttpClient& client,
@@ -91,7 +90,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     const std::size_t lanes = max_in_flight == 0 ? urls.size() : std::min(max_in_flight, urls.size());
     asio::io_context io(1);  // the event loop; the hint says one thread will run it
     // Like aiohttp.ClientSession: one for all requests. A lane per URL has no connection to
-    // reuse (they all start within a second) and none worth keeping: each request gets its own.
+    // reuse (they all start at about the same time) and none worth keeping: each gets its own.
     AsyncHttpClient client(io, options, lanes == urls.size() ? Connections::one_per_request : Connections::reuse);
 
     asio::co_spawn(io, start_lanes(io, lanes, client, urls, next, results, progress, failure),

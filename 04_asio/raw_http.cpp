@@ -1,4 +1,4 @@
-// The listing of docs/04-asio.md, "What libcurl does for you". Reads top to bottom like
+// The listing of docs/deep/04-what-libcurl-does.md (HTTP/1.1 by hand). Reads top to bottom like
 // blocking code; every co_await is a point where the thread goes off to serve someone else.
 #include "raw_http.hpp"
 

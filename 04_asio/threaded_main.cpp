@@ -1,8 +1,8 @@
 // 04_asio_threads: the event loop of 04_asio, plus CPU work for every page (parsing, hashing,
 // TLS: here a stand-in, --work). The network stays on one thread; the pages' work runs on an
 // io_context that --workers threads run; a strand serialises the tally. The model is
-// threaded_loop::download_and_process in threaded_loop.cpp (docs/04-asio.md, "Several threads,
-// one io_context").
+// threaded_loop::download_and_process in threaded_loop.cpp (docs/deep/04-strands.md, from
+// "Several threads, one io_context" in docs/04-asio.md).
 //
 //   ./build/04_asio/04_asio_threads                     # 80 pages, 2,000,000 rounds each, threads = cores
 //   ./build/04_asio/04_asio_threads --workers 1         # the same work on one CPU thread
@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     std::uint64_t work = 2'000;
     app.add_option("--work", work,
                    "CPU work per page, in thousands of rounds of a 64-bit mixing function (default 2000: "
-                   "about 10 ms on the tour's machine; 0: none)")
+                   "about 9 ms of CPU on the tour's 2-core test machine; 0: none)")
         ->check(tour::unsigned_64)
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}))
         ->type_name("N");
