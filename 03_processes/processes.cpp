@@ -149,6 +149,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::vector<tour::FetchResult> results(urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i) results[i].url = urls[i];
 
+    // [docs:deal]
     // Nothing here is shared memory: after fork() each process has its own copy of every
     // variable, and a child's writes never reach the parent. Everything a worker tells the
     // parent travels through its `results` pipe; everything the parent tells a worker
@@ -177,7 +178,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
             w.tasks.close();  // EOF on its `tasks` pipe: the worker finishes and _exit()s
         }
     };
+    // [/docs:deal]
 
+    // [docs:start_workers]
     // A child inherits a copy of every unwritten stdio buffer: leave none to inherit.
     std::cout.flush();
     std::fflush(nullptr);
@@ -208,7 +211,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
         pool[id].results = std::move(result_read);
         deal(pool[id]);  // its first URL waits in the pipe until the worker reads it
     }  // the child's ends (task_read, result_write) close here, in the parent
+    // [/docs:start_workers]
 
+    // [docs:collect]
     // Wait for whatever comes first from any worker: a result, or the end of a worker.
     std::string deaths;  // "worker 1 killed by SIGKILL; ...", for URLs nobody was left to take
     for (std::size_t alive = count; alive > 0;) {
@@ -276,6 +281,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
         results[i].error = "not fetched: every worker process died (" + deaths + ")";
         progress.completed(results[i]);
     }
+    // [/docs:collect]
     return results;
 }
 // [/docs:download_all]
