@@ -149,7 +149,6 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::vector<tour::FetchResult> results(urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i) results[i].url = urls[i];
 
-    // [docs:deal]
     // Nothing here is shared memory: after fork() each process has its own copy of every
     // variable, and a child's writes never reach the parent. Everything a worker tells the
     // parent travels through its `results` pipe; everything the parent tells a worker
@@ -164,6 +163,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     //    keep the parent waiting for ever. So each dealt URL must be answered within the
     //    request timeout plus a grace period, and the last EOF must come within the grace
     //    period; a worker that misses its deadline is killed, and its URL reported as lost.
+    // [docs:deal]
     std::size_t next = 0;
     auto deal = [&](Worker& w) {
         if (next < urls.size()) {
