@@ -163,6 +163,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     //    keep the parent waiting for ever. So each dealt URL must be answered within the
     //    request timeout plus a grace period, and the last EOF must come within the grace
     //    period; a worker that misses its deadline is killed, and its URL reported as lost.
+    // [docs:deal]
     std::size_t next = 0;
     auto deal = [&](Worker& w) {
         if (next < urls.size()) {
@@ -177,7 +178,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
             w.tasks.close();  // EOF on its `tasks` pipe: the worker finishes and _exit()s
         }
     };
+    // [/docs:deal]
 
+    // [docs:start_workers]
     // A child inherits a copy of every unwritten stdio buffer: leave none to inherit.
     std::cout.flush();
     std::fflush(nullptr);
@@ -208,7 +211,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
         pool[id].results = std::move(result_read);
         deal(pool[id]);  // its first URL waits in the pipe until the worker reads it
     }  // the child's ends (task_read, result_write) close here, in the parent
+    // [/docs:start_workers]
 
+    // [docs:collect]
     // Wait for whatever comes first from any worker: a result, or the end of a worker.
     std::string deaths;  // "worker 1 killed by SIGKILL; ...", for URLs nobody was left to take
     for (std::size_t alive = count; alive > 0;) {
@@ -276,6 +281,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
         results[i].error = "not fetched: every worker process died (" + deaths + ")";
         progress.completed(results[i]);
     }
+    // [/docs:collect]
     return results;
 }
 // [/docs:download_all]

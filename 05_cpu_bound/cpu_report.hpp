@@ -1,7 +1,7 @@
 // What 05_cpu_bound prints: the Python demo's two lines per model,
 //
 //   Starting Serial computation of 20 tasks...
-//   Serial computation of 20 tasks - Duration: 1.75 seconds
+//   Serial computation of 20 tasks - Duration: S.SS seconds
 //
 // then a line of details (checksum, speed-up, CPU time, pre-emptions), and --json. Only the
 // report goes to stdout; what failed or differed goes to stderr.
@@ -58,7 +58,7 @@ void print_starting(std::ostream& out, const std::string& model_name, std::size_
 void print_finished(std::ostream& out, std::ostream& err, const ModelRun& run, std::span<const Task> tasks,
                     std::span<const TaskResult> reference);
 
-// "  checksum 0x... (matches the reference), 2 workers, 1.97x serial, CPU time 1.75 s, 47
+// "  checksum 0x... (matches the reference), 2 workers, N.NNx serial, CPU time S.SS s, N
 // involuntary context switches". Nothing for a run that failed.
 void print_details(std::ostream& out, const ModelRun& run, std::optional<double> serial_seconds,
                    std::span<const TaskResult> reference);

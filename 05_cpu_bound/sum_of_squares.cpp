@@ -1,10 +1,11 @@
 // Real Python's CPU-bound example (the demo itself only downloads), `sum(i * i for i in range(number))` for 20 numbers from
 // 5,000,000, written the obvious way in C++. Why chapter 5 counts primes instead:
 //
-//   ./build/05_cpu_bound/05_sum_of_squares       # g++ 12 -O2: a real loop, ~0.03 s for all 20
+//   ./build/05_cpu_bound/05_sum_of_squares       # g++ 12 -O2: a real loop
 //   clang++ -O2 -std=c++20 05_cpu_bound/sum_of_squares.cpp -o /tmp/sos && /tmp/sos
-//                                                # clang: 0.000000 s, the loop became a formula
+//                                                # clang: the loop became a formula
 //
+// The times each takes are in docs/deep/05-measuring.md ("The sum-of-squares trap").
 // An optimiser may replace this loop by n(n-1)(2n-1)/6 (Clang does; GCC 12 does not, yet).
 // A benchmark of it measures the compiler, not the concurrency model.
 #include <chrono>
