@@ -337,7 +337,7 @@ Deepens [chapter 2](../{chapter2}).
 
 ## A `code_name` heading: with punctuation & more
 
-The file: [made_up.cpp](../../01_serial/made_up.cpp); [this heading](#a-code_name-heading-with-punctuation--more);
+The file: [made_up.cpp](../../01_serial/made_up.cpp), [its folder](../../01_serial/); [this heading](#a-code_name-heading-with-punctuation--more);
 [the second "Again"](#again-1); [an image](../images/{sorted(os.listdir(os.path.join(docs, 'images')))[0]}).
 
 ## Again
@@ -381,6 +381,13 @@ int answer() {{ return 42; }}
             if os.path.isfile(file) else ""
         if "int main() { return 0; }" not in shown or '<span class="k">return</span>' not in open(file).read():
             fail(f"deep/02-example/: {code[0]} does not show 01_serial/made_up.cpp ({file})")
+    folder = [h for h in example.links if h.rstrip("/").endswith("code/01_serial")]
+    if not folder:
+        fail(f"deep/02-example/: the link to the folder ../../01_serial/ is not a page of the site: {example.links}")
+    else:
+        listing = parse(resolve(site, "deep/02-example/", folder[0])[0])
+        if not any(target_url("code/01_serial/", h)[0] == "code/01_serial/made_up.cpp/" for h in listing.links):
+            fail(f"{folder[0]}: does not link made_up.cpp ({listing.links})")
     # The deep dives sit under their chapter's short title in the sidebar.
     home = open(os.path.join(site, "index.html"), encoding="utf-8").read()
     label2 = first_heading(os.path.join(docs, chapter2)).split(":")[0]

@@ -10,8 +10,9 @@ Nothing here is a hand-written list of pages: every build looks at the files pre
 - Each chapter's "Reading time: ..." line is shown at the top; a page without one gets a
   computed line.
 - A link from a page to a file outside docs/ (`../01_serial/serial.cpp`, fine on GitHub) goes
-  to a generated page that shows that file, highlighted. A link to a file that exists nowhere
-  is left alone, so MkDocs' strict mode reports it.
+  to a generated page that shows that file, highlighted; a link to a folder, to a page listing
+  its files. A link to a file that exists nowhere is left alone, so MkDocs' strict mode
+  reports it.
 """
 import os
 import posixpath
@@ -120,9 +121,25 @@ def outside_targets(docs_dir, repo_root, markdown_files):
                     repo_path = posixpath.normpath(posixpath.join("docs", posixpath.dirname(src_uri), path))
                     if repo_path.startswith("docs/") or repo_path.startswith(".."):
                         continue
-                    if os.path.isfile(os.path.join(repo_root, repo_path)):
+                    full = os.path.join(repo_root, repo_path)
+                    if os.path.isfile(full) and shown_as_text(full):
                         found[repo_path] = CODE_PREFIX + repo_path + ".md"
+                    elif os.path.isdir(full) and not repo_path.split("/")[0].startswith(("build", ".")):
+                        # A folder (GitHub lists it): a page listing its files, each shown too.
+                        found[repo_path] = CODE_PREFIX + repo_path + "/index.md"
+                        for name in sorted(os.listdir(full)):
+                            if os.path.isfile(os.path.join(full, name)) and not name.startswith(".") \
+                                    and shown_as_text(os.path.join(full, name)):
+                                found[f"{repo_path}/{name}"] = f"{CODE_PREFIX}{repo_path}/{name}.md"
     return found
+
+
+def shown_as_text(path):
+    """A file small enough to show as a page and not binary."""
+    if os.path.getsize(path) > 512 * 1024:
+        return False
+    with open(path, "rb") as f:
+        return b"\0" not in f.read(8192)
 
 
 class _GitHubAnchors(Treeprocessor):
@@ -197,7 +214,10 @@ def on_files(files, config):
     outside = outside_targets(docs_dir, repo_root, markdown)
     _state["outside"] = outside
     for repo_path, src_uri in outside.items():
-        generated[src_uri] = code_page(repo_root, repo_path)
+        if src_uri.endswith("/index.md"):
+            generated[src_uri] = folder_page(repo_root, repo_path, outside)
+        else:
+            generated[src_uri] = code_page(repo_root, repo_path)
     _state["generated"] = generated
     for src_uri in generated:
         # A page with no file behind it: on_page_read_source supplies its Markdown.
@@ -227,6 +247,10 @@ def home_page(config):
     if _state["references"]:
         lines += ["", "## Reference", ""]
         lines += [f"- [{_state['titles'][n]}]({n})" for n in _state["references"]]
+    if _state["deep"]:
+        lines += ["", "## Deep dives", "", "Each deepens a section of its chapter, which links to it.", ""]
+        for number, group in sorted(_state["deep"].items()):
+            lines += [f"- [{_state['titles'][d]}]({d})" for d in group]
     lines += ["", f"[Start with {plain(short_title(_state['titles'][_state['chapters'][0]]))}]"
               f"({_state['chapters'][0]})", ""] if _state["chapters"] else []
     return "\n".join(lines)
@@ -239,6 +263,18 @@ def code_page(repo_root, repo_path):
     language = LANGUAGES.get(os.path.splitext(repo_path)[1], "text")
     return (f"# {repo_path}\n\nThe file `{repo_path}` of the tour, as a page of this site.\n\n"
             f"{fence}{language}\n{text.rstrip()}\n{fence}\n")
+
+
+def folder_page(repo_root, repo_path, outside):
+    lines = [f"# {repo_path}/", "", f"The folder `{repo_path}/` of the tour:", ""]
+    for name in sorted(os.listdir(os.path.join(repo_root, repo_path))):
+        if name.startswith("."):
+            continue
+        if f"{repo_path}/{name}" in outside:
+            lines.append(f"- [{name}]({name}.md)")
+        else:
+            lines.append(f"- `{name}{'/' if os.path.isdir(os.path.join(repo_root, repo_path, name)) else ''}`")
+    return "\n".join(lines) + "\n"
 
 
 def on_page_markdown(markdown, page, config, files):
