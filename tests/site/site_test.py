@@ -295,7 +295,7 @@ def check_titles_and_reading_time(docs, pages):
             fail(f"{page_url(name)}: <h1> {page.h1!r}, the Markdown's title is {heading!r}")
         if not page.title.strip():
             fail(f"{page_url(name)}: empty <title>")
-        if page.reading_time is None or not re.match(r"Reading time: about \d+ minutes?", page.reading_time.strip()):
+        if page.reading_time is None or not re.match(r"Reading time: about \d[^.;]* minutes?", page.reading_time.strip()):
             fail(f"{page_url(name)}: no 'Reading time: about N minutes' at the top ({page.reading_time!r})")
 
 
@@ -348,7 +348,8 @@ The file: [made_up.cpp](../../01_serial/made_up.cpp), [its folder](../../01_seri
 int answer() {{ return 42; }}
 ```
 """,
-        "02-another.md": "# Deep dive: another one\n\nReading time: about 3 minutes.\n\nText.\n",
+        "02-another.md": "# Deep dive: another one\n\nReading time: about 3 minutes; needs chapter 2.\n\n"
+                         '<img src="../images/' + sorted(os.listdir(os.path.join(docs, 'images')))[0] + '" width="300">\n',
         "05-example.md": "# Deep dive: a chapter 5 example\n\n[Back](02-example.md#again).\n",
     }
     for name, text in pages.items():

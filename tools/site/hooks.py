@@ -27,7 +27,9 @@ from mkdocs.structure.files import File
 CHAPTER = re.compile(r"^(\d\d)-.*\.md$")
 DEEP = re.compile(r"^(\d\d)-.*\.md$")
 REFERENCE_ORDER = ["cheat-sheet.md", "glossary.md", "cpp-primer.md", "map.md", "exercises.md"]
-READING_TIME = re.compile(r"^\s*\**\s*Reading time:", re.IGNORECASE)
+READING_TIME = re.compile(r"^[\s*_>]*Reading time:", re.IGNORECASE)
+# An image in raw HTML (<img src="images/x.svg" width="600">): MkDocs rewrites only Markdown's.
+RAW_IMAGE = re.compile(r"""(<(?:img|source)\b[^>]*?\bsrc=["'])(?![a-z][a-z0-9+.-]*:|/|#)""", re.IGNORECASE)
 WORDS_PER_MINUTE = 200
 FENCE = re.compile(r"^(```|~~~)")
 # A Markdown link or image target (the same shape tests/docs/links.py reads).
@@ -241,8 +243,8 @@ def home_page(config):
     for name in _state["chapters"]:
         with open(os.path.join(docs_dir, name), encoding="utf-8") as page:
             text = page.read()
-        stated = re.search(r"Reading time: about (\d+) minutes?", text)
-        minutes = stated.group(1) if stated else str(reading_minutes(text))
+        stated = re.search(r"Reading time: about ([^;.,()]*?) minutes?", text)
+        minutes = stated.group(1).strip() if stated else str(reading_minutes(text))
         lines.append(f"| [{_state['titles'][name]}]({name}) | about {minutes} min |")
     if _state["references"]:
         lines += ["", "## Reference", ""]
@@ -284,7 +286,8 @@ def on_page_markdown(markdown, page, config, files):
     if is_chapter or is_deep:
         lines = markdown.split("\n")
         title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
-        stated = next((i for i, line in enumerate(lines[:title + 8]) if READING_TIME.match(line)), None)
+        section = next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))
+        stated = next((i for i, line in enumerate(lines[:section]) if READING_TIME.match(line)), None)
         if stated is None:
             minutes = reading_minutes(markdown)
             lines.insert(title + 1, "")
@@ -296,6 +299,15 @@ def on_page_markdown(markdown, page, config, files):
         while end + 1 < len(lines) and lines[end + 1].strip():
             end += 1
         lines.insert(end + 1, "{: .reading-time }")
+        markdown = "\n".join(lines)
+    if config["use_directory_urls"] and page.file.name != "index":
+        # The page is built one folder deeper (01-serial.md -> 01-serial/index.html).
+        lines, fenced = markdown.split("\n"), False
+        for i, line in enumerate(lines):
+            if FENCE.match(line):
+                fenced = not fenced
+            elif not fenced and not line.startswith("    "):
+                lines[i] = RAW_IMAGE.sub(lambda m: m.group(1) + "../", line)
         markdown = "\n".join(lines)
     return markdown
 
