@@ -582,10 +582,14 @@ def browser(repo, work):
             fail(f"{chapter}: Chromium wrote no screenshot")
         else:
             width, height, rows = svg_renders.decode_png(open(shot, "rb").read())
-            ink = sum(1 for row in rows for pixel in row if min(pixel) < 200)
-            print(f"{chapter}: {width}x{height} screenshot, {ink} non-white pixels")
-            if ink < width * height // 50:
-                fail(f"{chapter}: the screenshot is (nearly) blank: {ink} non-white pixels of {width * height}")
+            # The article's column only (below the header bar, between the sidebars): the bar and
+            # the menus alone must not pass for a page. Text there darkens a few % of the pixels.
+            article = [row[width // 4:width * 4 // 5] for row in rows[height // 8:]]
+            area = sum(len(row) for row in article)
+            ink = sum(1 for row in article for pixel in row if min(pixel) < 200)
+            print(f"{chapter}: {width}x{height} screenshot, {ink} of the article's {area} pixels not white")
+            if ink < area // 100:
+                fail(f"{chapter}: the article is (nearly) blank: {ink} non-white pixels of {area}")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -599,6 +603,8 @@ def browser(repo, work):
     for error in errors:
         fail(f"the server answered {error}")
     print(f"the server answered {len(answered)} requests, {len(errors)} with an error")
+    if not any(code == "200" and path.split("?")[0].endswith("/search/search_index.json") for code, path in answered):
+        fail("no page's search asked for search/search_index.json")
 
 
 def main():
