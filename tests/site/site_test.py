@@ -30,7 +30,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
@@ -67,7 +66,7 @@ class Page(html.parser.HTMLParser):
         self.title, self.h1, self.ids = "", "", set()
         self.links, self.resources, self.nav, self.rel = [], [], [], {}
         self.reading_time = None
-        self._in, self._nav_depth, self._primary = None, 0, False
+        self._in, self._primary_depth = None, 0  # nesting depth inside the sidebar's <nav>
         self.inline_styles = []
 
     def handle_starttag(self, tag, attrs):
@@ -80,11 +79,11 @@ class Page(html.parser.HTMLParser):
             self._in = "title"
         elif tag == "h1" and not self.h1:
             self._in = "h1"
-        if tag == "nav" and "md-nav--primary" in a.get("class", ""):
-            self._primary = True
+        if tag == "nav" and (self._primary_depth or "md-nav--primary" in a.get("class", "").split()):
+            self._primary_depth += 1
         if tag == "a" and a.get("href") is not None:
             self.links.append(a["href"])
-            if self._primary and "md-nav__link" in a.get("class", ""):
+            if self._primary_depth and "md-nav__link" in a.get("class", "").split():
                 self.nav.append(a["href"])
             if a.get("rel") in ("prev", "next"):
                 self.rel[a["rel"]] = a["href"]
@@ -102,8 +101,8 @@ class Page(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("title", "h1", "p"):
             self._in = None
-        if tag == "nav" and self._primary:
-            self._nav_depth = 0
+        if tag == "nav" and self._primary_depth:
+            self._primary_depth -= 1
 
     def handle_data(self, data):
         if self._in == "title":

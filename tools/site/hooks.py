@@ -24,8 +24,7 @@ from markdown.extensions.toc import get_name, stashedHTML2text, unescape
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.structure.files import File
 
-CHAPTER = re.compile(r"^(\d\d)-.*\.md$")
-DEEP = re.compile(r"^(\d\d)-.*\.md$")
+NUMBERED = re.compile(r"^(\d\d)-.*\.md$")  # a chapter in docs/, a deep dive in docs/deep/
 REFERENCE_ORDER = ["cheat-sheet.md", "glossary.md", "cpp-primer.md", "map.md", "exercises.md"]
 READING_TIME = re.compile(r"^[\s*_>]*Reading time:", re.IGNORECASE)
 # An image in raw HTML (<img src="images/x.svg" width="600">): MkDocs rewrites only Markdown's.
@@ -86,7 +85,7 @@ def plain(title):
 def pages(docs_dir):
     """The site's pages in reading order: (chapters, references, {NN: deep dives})."""
     names = sorted(os.listdir(docs_dir))
-    chapters = [n for n in names if CHAPTER.match(n) and os.path.isfile(os.path.join(docs_dir, n))]
+    chapters = [n for n in names if NUMBERED.match(n) and os.path.isfile(os.path.join(docs_dir, n))]
     others = [n for n in names if n.endswith(".md") and n not in chapters and n != "index.md"
               and os.path.isfile(os.path.join(docs_dir, n))]
     references = [n for n in REFERENCE_ORDER if n in others] + [n for n in others if n not in REFERENCE_ORDER]
@@ -94,7 +93,7 @@ def pages(docs_dir):
     deep_dir = os.path.join(docs_dir, "deep")
     if os.path.isdir(deep_dir):
         for n in sorted(os.listdir(deep_dir)):
-            match = DEEP.match(n)
+            match = NUMBERED.match(n)
             if match:
                 deep.setdefault(match.group(1), []).append("deep/" + n)
     return chapters, references, deep
@@ -186,7 +185,7 @@ def on_config(config):
     titles = {}
     for name in chapters + references + [d for group in deep.values() for d in group]:
         titles[name] = first_heading(os.path.join(docs_dir, name))
-    chapter_by_number = {CHAPTER.match(n).group(1): n for n in chapters}
+    chapter_by_number = {NUMBERED.match(n).group(1): n for n in chapters}
     nav = [{"Home": "index.md"}]
     nav.append({"The tour": [{plain(short_title(titles[n])): n} for n in chapters]})
     if references:
