@@ -7,6 +7,8 @@
 #                       including the proof that exercises fail unsolved and solutions pass
 #   ./tour.sh sanitize  the test suite under ASan+UBSan and under TSan
 #   ./tour.sh check ch02 [NAME]   check your answers to chapter 2's exercises (or to one: job_queue)
+#   ./tour.sh docs      build the tour as a website (build/site) and serve it on 127.0.0.1;
+#                       ./tour.sh docs --build only builds it
 #   ./tour.sh deps      only install what is missing (Debian 12 packages)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +18,8 @@ packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev lib
           nlohmann-json3-dev libtbb-dev python3 curl libopenmpi-dev openmpi-bin)
 # Only the test suite needs these: a browser to check that the timeline SVG and the diagrams render.
 test_packages=(chromium)
+# Only the website needs these (./tour.sh docs; its test also needs chromium).
+docs_packages=(mkdocs mkdocs-material)
 
 install_missing() {  # install_missing [EXTRA_PACKAGES...]
   local missing=()
@@ -55,7 +59,7 @@ case "${1:-}" in
     cmake --preset default >/dev/null
     cmake --build --preset default -j "$jobs" --target programs ;;
   test)
-    install_missing "${test_packages[@]}"
+    install_missing "${test_packages[@]}" "${docs_packages[@]}"
     build ci
     ctest --preset ci -j "$jobs" ;;
   check)
@@ -131,14 +135,23 @@ case "${1:-}" in
       fi
     done
     [ ${#broken[@]} -eq 0 ] && [ ${#unsolved[@]} -eq 0 ] ;;
+  docs)
+    # The site needs no compiler: install only Python and the docs packages.
+    [ $# -le 1 ] || [ "$2" = "--build" ] || { echo "usage: ./tour.sh docs [--build]" >&2; exit 2; }
+    packages=(python3)
+    install_missing "${docs_packages[@]}"
+    # mkdocs.yml: strict (a link to a missing page fails the build), navigation from docs/.
+    mkdocs build --quiet
+    echo "tour.sh: the site is in build/site" >&2
+    [ "${2:-}" = "--build" ] || exec python3 tools/site/serve.py build/site ;;
   sanitize)
-    install_missing "${test_packages[@]}"
+    install_missing "${test_packages[@]}" "${docs_packages[@]}"
     for preset in asan tsan; do
       build "$preset"
       ctest --preset "$preset" -j "$jobs"
     done ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && exit 0
     exit 2 ;;
 esac
