@@ -1,8 +1,10 @@
 #include "cpu_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <ostream>
+#include <ranges>
 #include <sstream>
 
 #include <sys/resource.h>
@@ -37,9 +39,19 @@ std::string fixed(double value, int digits) {
     return s.str();
 }
 
-void print_work(std::ostream& out, const Options& options, std::span<const TaskResult> reference) {
-    out << "CPU-bound work: " << tour::with_thousands(options.tasks) << " tasks of " << tour::with_thousands(options.size)
-        << " numbers from " << tour::with_thousands(options.start) << ", primes counted by trial division; " << cores()
+void print_work(std::ostream& out, std::span<const Task> tasks, std::span<const TaskResult> reference) {
+    // Say what runs: equal tasks by their size, uneven ones (chapter 6's --uneven) by their range.
+    const auto [smallest, largest] = std::ranges::minmax(tasks | std::views::transform(&Task::size));
+    std::uint64_t numbers = 0;
+    for (const Task& t : tasks) numbers += t.size();
+    out << "CPU-bound work: " << tour::with_thousands(tasks.size()) << " tasks of ";
+    if (smallest == largest) {
+        out << tour::with_thousands(smallest) << " numbers";
+    } else {
+        out << tour::with_thousands(smallest) << " to " << tour::with_thousands(largest) << " numbers ("
+            << tour::with_thousands(numbers) << " in all)";
+    }
+    out << " from " << tour::with_thousands(tasks.front().first) << ", primes counted by trial division; " << cores()
         << " cores\n"
         << "Reference (a sieve): " << tour::with_thousands(total_primes(reference)) << " primes, checksum "
         << hex(run_checksum(reference)) << "\n\n"

@@ -48,8 +48,10 @@ struct ModelRun {
     std::vector<TaskResult> results;   // one per task, in task order
 };
 
-// The work and its reference: "CPU-bound work: 20 tasks of 50,000 numbers from ...".
-void print_work(std::ostream& out, const Options& options, std::span<const TaskResult> reference);
+// The work and its reference: "CPU-bound work: 20 tasks of 50,000 numbers from ..." (tasks of
+// different sizes: "20 tasks of 4,761 to 95,238 numbers (999,990 in all) from ..."). `tasks` is
+// not empty.
+void print_work(std::ostream& out, std::span<const Task> tasks, std::span<const TaskResult> reference);
 
 void print_starting(std::ostream& out, const std::string& model_name, std::size_t task_count);
 

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
         // different algorithm, so a model cannot agree with it by sharing a bug).
         const auto tasks = cpu::make_tasks(options.start, options.tasks, options.size);
         const auto reference = cpu::sieve_reference(tasks);
-        cpu::print_work(std::cout, options, reference);
+        cpu::print_work(std::cout, tasks, reference);
 
         std::vector<cpu::ModelRun> runs;
         std::optional<double> serial_seconds;  // the baseline of each "x serial"

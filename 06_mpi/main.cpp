@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
         const auto tasks = options.uneven ? mpi::make_uneven_tasks(options.work.start, options.work.tasks, options.work.size)
                                           : cpu::make_tasks(options.work.start, options.work.tasks, options.work.size);
         const auto reference = mpi.root() ? cpu::sieve_reference(tasks) : std::vector<cpu::TaskResult>{};
-        if (mpi.root()) cpu::print_work(std::cout, options.work, reference);
+        if (mpi.root()) cpu::print_work(std::cout, tasks, reference);
         std::cout << mpi.size() << (mpi.size() == 1 ? " rank" : " ranks") << "; MPI_Init took " << cpu::fixed(init_seconds, 3)
                   << " s on rank 0 (mpirun's own start-up, before main, is not in it)\n\n";
 

@@ -10,7 +10,7 @@ measured on one machine. One deliberate difference: the demo's asyncio model eva
 len(response.content) on an aiohttp response, whose .content is a StreamReader with no len():
 every task raised TypeError, asyncio.gather(..., return_exceptions=True) kept the exceptions
 as results, and no body was read. This script awaits response.read(), so every model reads
-every body, and it checks the byte counts.
+every body, and it checks each body's length against the Content-Length header.
 
     apt-get install python3-requests python3-aiohttp     # Debian's packages
     /usr/bin/python3 compare/python/webscrape_comparison.py --sitesim build/simulator/sitesim
@@ -19,8 +19,10 @@ Use Debian's /usr/bin/python3 (3.11 on Debian 12): the Debian packages install i
 plain `python3` may be another interpreter earlier on PATH. The first line printed names it.
 It starts sitesim on a free loopback port, builds the same URL list as the C++ programs
 (/site/0 ... /site/N-1, same seed and mean latency), prints the demo's lines for each model
-and checks that every page arrived with the simulator's byte count. Exit status 1 if any
-fetch failed, 2 for bad usage.
+and checks every page: a body shorter or longer than its Content-Length header says counts as
+a failed fetch (Debian's requests 2.28 with urllib3 1.26 return a body cut short with status
+200 and no exception), and so does an HTTP status other than 200; each model's sizes must also
+equal the first model's. Exit status 1 if any fetch failed, 2 for bad usage.
 """
 import argparse
 import asyncio
@@ -40,11 +42,25 @@ try:
 except ImportError as missing:  # pragma: no cover - depends on the machine
     sys.exit(f"{missing.name} is missing: apt-get install python3-requests python3-aiohttp")
 
+class BadPage(Exception):
+    """A page that arrived wrong: an HTTP error status, or a body whose length differs from its
+    Content-Length header. Returned as the page's result, not raised, so that every model counts
+    it the same way (asyncio.gather(..., return_exceptions=True) already returns exceptions)."""
+
+
+def checked_size(url, status, content_length, body):
+    """len(body) if the page arrived whole, else a BadPage saying what was wrong."""
+    if status != 200:
+        return BadPage(f"{url}: HTTP status {status}")
+    if content_length is not None and int(content_length) != len(body):
+        return BadPage(f"{url}: {len(body):,} bytes received, Content-Length says {int(content_length):,}")
+    return len(body)
+
 # ---- serial -------------------------------------------------------------------------------
 
 def download_site_serial(url, session):
     with session.get(url) as response:
-        return len(response.content)
+        return checked_size(url, response.status_code, response.headers.get("Content-Length"), response.content)
 
 
 def download_all_serial(sites):
@@ -64,7 +80,7 @@ def get_session():
 
 def download_site_threads(url):
     with get_session().get(url) as response:
-        return len(response.content)
+        return checked_size(url, response.status_code, response.headers.get("Content-Length"), response.content)
 
 
 def download_all_threads(sites, workers):
@@ -84,7 +100,7 @@ def set_global_session():
 
 def download_site_processes(url):
     with process_session.get(url) as response:
-        return len(response.content)
+        return checked_size(url, response.status_code, response.headers.get("Content-Length"), response.content)
 
 
 def download_all_processes(sites, workers):
@@ -97,7 +113,8 @@ async def download_site_async(session, url):
     async with session.get(url) as response:
         # read() waits for the whole body. (The demo's len(response.content) raised TypeError:
         # .content is a StreamReader, not bytes.)
-        return len(await response.read())
+        body = await response.read()
+        return checked_size(url, response.status, response.headers.get("Content-Length"), body)
 
 
 async def download_all_async(sites):
@@ -137,6 +154,8 @@ def main():
     parser.add_argument("--threads", type=int, default=10, help="ThreadPoolExecutor max_workers (demo: 10)")
     parser.add_argument("--processes", type=int, default=None, help="Pool size (default: cores)")
     parser.add_argument("--only", default="serial,threads,processes,asyncio")
+    parser.add_argument("--query", default="",
+                        help="append ?QUERY to every URL, e.g. fault=truncate to see the check catch a body cut short")
     parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(),
                         help="multiprocessing start method (default: the platform's; fork on Linux up to 3.13, "
                              "forkserver from 3.14)")
@@ -152,8 +171,10 @@ def main():
     simulator, port = start_sitesim(args.sitesim, args.seed, args.latency_ms)
     failures = 0
     try:
-        sites = [f"http://127.0.0.1:{port}/site/{i}" for i in range(args.sites)]
-        # The expected sizes come from a reference fetch, checked against Content-Length by requests.
+        query = f"?{args.query}" if args.query else ""
+        sites = [f"http://127.0.0.1:{port}/site/{i}{query}" for i in range(args.sites)]
+        # Each page is checked against its own Content-Length (checked_size); the models are then
+        # checked against each other: every one must get the first model's sizes.
         models = {
             "serial": ("Serial", lambda: download_all_serial(sites)),
             "threads": ("Threads", lambda: download_all_threads(sites, args.threads)),
@@ -179,6 +200,8 @@ def main():
             if errors or sizes != reference:
                 failures += 1
                 print(f"{label}: {len(errors)} errors; sizes match the first model: {sizes == reference}", file=sys.stderr)
+                for error in errors:
+                    print(f"  {type(error).__name__}: {error}", file=sys.stderr)
             # With forkserver the Pool's workers are children of the fork server, not of this
             # process, so RUSAGE_CHILDREN never includes them.
             partial = " (this process only)" if key == "processes" and multiprocessing.get_start_method() == "forkserver" else ""

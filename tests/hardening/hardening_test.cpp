@@ -336,13 +336,13 @@ std::vector<std::string> backticked(const std::string& text) {
     return pieces;
 }
 
-// The rows of the table under "## What can go wrong" in docs/07-results.md.
+// The rows of the table under "## The table" in docs/deep/07-what-can-go-wrong.md.
 std::vector<TableRow> what_can_go_wrong() {
-    std::ifstream in(std::string(TOUR_SOURCE_DIR) + "/docs/07-results.md");
+    std::ifstream in(std::string(TOUR_SOURCE_DIR) + "/docs/deep/07-what-can-go-wrong.md");
     std::vector<TableRow> rows;
     bool in_section = false;
     for (std::string line; std::getline(in, line);) {
-        if (line.rfind("## ", 0) == 0) in_section = line == "## What can go wrong";
+        if (line.rfind("## ", 0) == 0) in_section = line == "## The table";
         if (!in_section || line.rfind("| ", 0) != 0 || line.rfind("| ---", 0) == 0 || line.rfind("| What goes wrong", 0) == 0) {
             continue;
         }
@@ -375,7 +375,7 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 
 }  // namespace
 
-TEST_CASE("the what-can-go-wrong table in docs/07-results.md: every row's command does what the row says") {
+TEST_CASE("the what-can-go-wrong table in docs/deep/07-what-can-go-wrong.md: every row's command does what the row says") {
     const auto rows = what_can_go_wrong();
     REQUIRE(rows.size() >= 15);
     tour::SiteSimulator sim(1, 2);  // stands for the reader's sitesim on port 8080
