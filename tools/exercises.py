@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -163,22 +163,24 @@ def cmd_hint(exercises: list[Exercise], args: list[str]) -> int:
     hints = state.setdefault("hints", {})
     seen = hints.get(ex.key, 0)
     total = len(ex.hints)
+    lines = []
     if show_all:
-        print(f"{ex.key}: {ex.title} (all {total} hints)")
+        lines.append(f"{ex.key}: {ex.title} (all {total} hints)")
         for i, hint in enumerate(ex.hints, 1):
-            print(f"\n{i}.\n{wrap(hint)}")
+            lines.append(f"\n{i}.\n{wrap(hint)}")
         hints[ex.key] = total
     elif seen >= total:
-        print(f"{ex.key}: you have seen all {total} hints (./tour.sh hint {ex.key} --all shows them again).")
-        print(f"The worked answer: {ex.answer}")
+        lines.append(f"{ex.key}: you have seen all {total} hints (./tour.sh hint {ex.key} --all shows them again).")
+        lines.append(f"The worked answer: {ex.answer}")
     else:
-        print(f"{ex.key}, hint {seen + 1} of {total}:\n\n{wrap(ex.hints[seen])}\n")
+        lines.append(f"{ex.key}, hint {seen + 1} of {total}:\n\n{wrap(ex.hints[seen])}\n")
         hints[ex.key] = seen + 1
         if seen + 1 < total:
-            print(f"Try it, then: ./tour.sh check {ex.key}. The next hint: ./tour.sh hint {ex.key}")
+            lines.append(f"Try it, then: ./tour.sh check {ex.key}. The next hint: ./tour.sh hint {ex.key}")
         else:
-            print(f"That was the last hint. The worked answer, if you need it: {ex.answer}")
-    write_state(state)
+            lines.append(f"That was the last hint. The worked answer, if you need it: {ex.answer}")
+    write_state(state)  # before printing: a reader who pipes it into `head` has still seen this hint
+    print("\n".join(lines))
     return 0
 
 
@@ -372,6 +374,7 @@ COMMANDS = {"list": cmd_list, "exercises": cmd_list, "hint": cmd_hint, "reset": 
 
 
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly, as for any command
     exercises = load()
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip())
