@@ -76,6 +76,13 @@ def main() -> int:
         every = run("hint", "ch02", "tally", "--all")
         expect(all(h[:30] in " ".join(every.stdout.split()) for h in tally["hints"]), "--all does not show every hint",
                every.stdout)
+        # A hint read through `| head` (the pipe closed before the output is written) still counts.
+        piped = subprocess.Popen([sys.executable, str(root / "tools" / "exercises.py"), "hint", "ch01", "retry"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        piped.stdout.close()
+        piped.wait()
+        after = run("hint", "ch01", "retry")
+        expect("hint 2 of" in after.stdout, "a hint whose output pipe was closed was not remembered", after.stdout)
         status = subprocess.run(git + ["status", "--porcelain"], capture_output=True, text=True).stdout
         expect(status.strip() == "", "the hint state is not ignored by git", status)
         listed = run("exercises").stdout
