@@ -6,7 +6,10 @@
 #   ./tour.sh test      install what is missing, build (warnings are errors), run every test,
 #                       including the proof that exercises fail unsolved and solutions pass
 #   ./tour.sh sanitize  the test suite under ASan+UBSan and under TSan
-#   ./tour.sh check ch02 [NAME]   check your answers to chapter 2's exercises (or to one: job_queue)
+#   ./tour.sh exercises          every exercise, in order, with its goal and where you are
+#   ./tour.sh check ch02 [NAME]   check your answers to chapter 2's exercises (or one); says what is next
+#   ./tour.sh hint ch02 NAME      the next hint for one exercise (--all: all of them)
+#   ./tour.sh reset ch02 NAME     put one exercise's files back as they were
 #   ./tour.sh docs      build the tour as a website (build/site) and serve it on 127.0.0.1;
 #                       ./tour.sh docs --build only builds it
 #   ./tour.sh deps      only install what is missing (Debian 12 packages)
@@ -16,8 +19,9 @@ cd "$(dirname "$0")"
 # libtbb-dev: libstdc++ runs std::execution::par (chapter 5's parallel-algorithms model) on oneTBB.
 packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
           nlohmann-json3-dev libtbb-dev python3 curl libopenmpi-dev openmpi-bin)
-# Only the test suite needs these: a browser to check that the timeline SVG and the diagrams render.
-test_packages=(chromium)
+# Only the test suite needs these: a browser to check that the timeline SVG and the diagrams render;
+# requests and aiohttp for the Python comparison's test (Debian's /usr/bin/python3 runs it).
+test_packages=(chromium python3-requests python3-aiohttp)
 # Only the website needs these (./tour.sh docs; its test also needs chromium).
 docs_packages=(mkdocs mkdocs-material)
 
@@ -63,78 +67,15 @@ case "${1:-}" in
     build ci
     ctest --preset ci -j "$jobs" ;;
   check)
-    # Build one chapter's exercises in build/ (or one exercise) and run their checks. Each is its
-    # own target, outside `all`: ninja -k 0 builds the others when one does not compile, and a
-    # broken one is reported with the compiler's file:line, never hidden in the build's output.
-    chapter=${2:-}
-    [[ $chapter =~ ^(ch)?0?([1-6])$ ]] || { echo "usage: ./tour.sh check ch01..ch06 [EXERCISE]" >&2; exit 2; }
-    chapter=ch0${BASH_REMATCH[2]}
+    # Build one chapter's exercises in build/ (or one exercise), each on its own (a broken one is
+    # reported with the compiler's file:line and the others still build), run their checks, say
+    # which is solved and which exercise is next. tools/exercises.py does it, from exercises.toml.
+    [ $# -ge 2 ] || { python3 tools/exercises.py check; exit 2; }
     install_missing
-    if [ -f build/build.ninja ]; then
-      cmake --build build --target build.ninja >/dev/null  # re-runs CMake only if a CMakeLists changed
-    else
-      cmake --preset default >/dev/null
-    fi
-    mapfile -t names < <(ctest --test-dir build -N -L '^exercise$' -L "^$chapter\$" |
-                         sed -n "s/^ *Test *#[0-9]*: exercise\.${chapter}_//p")
-    if [ -n "${3:-}" ]; then
-      [[ " ${names[*]} " == *" $3 "* ]] || { echo "tour.sh: $chapter has no exercise '$3' (it has: ${names[*]})" >&2; exit 2; }
-      names=("$3")
-    fi
-    [ ${#names[@]} -gt 0 ] || { echo "tour.sh: no exercise checks for $chapter in build/" >&2; exit 2; }
-    log=build/exercise-check.log
-    echo "tour.sh: building $chapter's exercise checks: ${names[*]}" >&2
-    cmake --build build -j "$jobs" --target "${names[@]/#/exercise_${chapter}_}" -- -k 0 2>&1 | tee "$log" |
-      if [ -t 2 ]; then  # on a terminal: ninja's progress on one line
-        while IFS= read -r line; do [[ $line != \[* ]] || printf '\r\033[K%.100s' "$line" >&2; done
-        printf '\r\033[K' >&2
-      else
-        cat >/dev/null
-      fi || true
-    built=(); broken=()
-    for n in "${names[@]}"; do
-      if ninja -C build -n "exercise_${chapter}_$n" 2>/dev/null | grep -q '^ninja: no work to do'; then
-        built+=("$n")
-      else
-        broken+=("$n")
-      fi
-    done
-    unsolved=()
-    if [ ${#built[@]} -gt 0 ]; then
-      rm -f build/Testing/Temporary/LastTestsFailed.log
-      ctest --test-dir build --output-on-failure -L '^exercise$' \
-            -R "^exercise\.${chapter}_($(IFS='|'; echo "${built[*]}"))\$" || true
-      mapfile -t unsolved < <(sed -n "s/^[0-9]*:exercise\.${chapter}_//p" build/Testing/Temporary/LastTestsFailed.log 2>/dev/null)
-    fi
-    for n in "${broken[@]}"; do
-      # The compiler's messages for this exercise's own files (ninja prints them after FAILED:),
-      # file:line first, paths relative to the tour.
-      errors=$(awk -v t="exercise_${chapter}_$n" '
-          /^FAILED: / { mine = index($0, "/" t ".dir/") || $0 ~ ("/" t "[[:space:]]*$") ; next }
-          /^\[[0-9]+\/[0-9]+\] / || /^ninja: / { mine = 0 }
-          mine && (/: (fatal )?error: / || /undefined reference/) { print }' "$log" |
-        sed "s|$PWD/||g" | head -n 8)
-      echo >&2
-      echo "=== $chapter $n does not compile:" >&2
-      if [ -n "$errors" ]; then
-        echo "$errors" >&2
-      else
-        grep -E ': (fatal )?error: |^FAILED: ' "$log" | sed "s|$PWD/||g" | head -n 8 >&2 ||
-          echo "(no compiler message found: a library it needs did not build)" >&2
-      fi
-      echo "(the compiler's whole output: $log)" >&2
-    done
-    echo >&2
-    for n in "${names[@]}"; do
-      if [[ " ${broken[*]} " == *" $n "* ]]; then
-        echo "  $chapter $n: does not compile (see above)" >&2
-      elif [[ " ${unsolved[*]} " == *" $n "* ]]; then
-        echo "  $chapter $n: not solved yet (its check's failures are above; hints: $(ls -d 0"${chapter#ch0}"_*/exercises)/HINTS.md)" >&2
-      else
-        echo "  $chapter $n: solved" >&2
-      fi
-    done
-    [ ${#broken[@]} -eq 0 ] && [ ${#unsolved[@]} -eq 0 ] ;;
+    exec python3 tools/exercises.py "$@" ;;
+  exercises|hint|reset)
+    # The ordered list (exercises.toml), one hint at a time, an exercise's files back from git.
+    exec python3 tools/exercises.py "$@" ;;
   docs)
     # The site needs no compiler: install only Python and the docs packages.
     [ $# -le 1 ] || [ "$2" = "--build" ] || { echo "usage: ./tour.sh docs [--build]" >&2; exit 2; }
@@ -151,7 +92,7 @@ case "${1:-}" in
       ctest --preset "$preset" -j "$jobs"
     done ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && exit 0
     exit 2 ;;
 esac

@@ -43,13 +43,16 @@ if(TOUR_SANITIZER STREQUAL "thread")
   target_compile_definitions(tour_asio INTERFACE ASIO_DISABLE_FENCED_BLOCK)
 endif()
 
-# tour_exercise(NAME ch<NN>_<name> FILE <exercise.cpp> CHECK <check.cpp> [LIBS <targets>...]
-#               [SIMULATOR])
+# tour_exercise(NAME ch<NN>_<name> FILE <exercise.cpp> CHECK <check.cpp> [GIVEN <given.cpp>...]
+#               [LIBS <targets>...] [SIMULATOR])
 #
 # An exercise is a source file in <chapter>/exercises/ with `// TODO` markers, a doctest check
 # beside it (<chapter>/exercises/<check.cpp>) and a worked answer in
-# <chapter>/solutions/<exercise.cpp>. Called from the chapter's CMakeLists.txt. SIMULATOR: the
-# check starts sitesim, so building the exercise builds sitesim too.
+# <chapter>/solutions/<exercise.cpp>. Called from the chapter's CMakeLists.txt. GIVEN: files in
+# exercises/ with what is already written (the driver that uses the reader's code), compiled into
+# both the exercise and its solution, so the two cannot drift apart. SIMULATOR: the check starts
+# sitesim, so building the exercise builds sitesim too. The order, goals and hints of every
+# exercise are in exercises.toml (read by tools/exercises.py: ./tour.sh exercises).
 #  * Target exercise_<name> builds the reader's exercises/ file with its check; the test
 #    exercise.<name> (labels `exercise` and the chapter, e.g. `ch02`) passes once it is solved.
 #    Target exercises_ch<NN> builds one chapter's, `exercises` every chapter's:
@@ -65,7 +68,7 @@ function(tour_exercise)
   if(NOT TOUR_TESTS)
     return()
   endif()
-  cmake_parse_arguments(EX "SIMULATOR" "NAME;FILE;CHECK" "LIBS" ${ARGN})
+  cmake_parse_arguments(EX "SIMULATOR" "NAME;FILE;CHECK" "LIBS;GIVEN" ${ARGN})
   if(NOT EX_NAME OR NOT EX_FILE OR NOT EX_CHECK)
     message(FATAL_ERROR "tour_exercise needs NAME, FILE and CHECK")
   endif()
@@ -89,7 +92,8 @@ function(tour_exercise)
       set(source ${dir}/solutions/${EX_FILE})
     endif()
     set(target ${kind}_${EX_NAME})
-    add_executable(${target} ${exclude} ${source} ${dir}/exercises/${EX_CHECK})
+    list(TRANSFORM EX_GIVEN PREPEND ${dir}/exercises/ OUTPUT_VARIABLE given)
+    add_executable(${target} ${exclude} ${source} ${given} ${dir}/exercises/${EX_CHECK})
     target_include_directories(${target} PRIVATE ${dir}/exercises ${dir} ${PROJECT_SOURCE_DIR}/tests/exercises)
     target_link_libraries(${target} PRIVATE tour_test_main tour::warnings ${EX_LIBS})
     if(EX_SIMULATOR)
@@ -108,6 +112,9 @@ function(tour_exercise)
     add_dependencies(exercises exercises_${chapter})
   endif()
   add_dependencies(exercises_${chapter} exercise_${EX_NAME})
+  # For tests/exercises: the manifest (exercises.toml) must list every exercise registered here,
+  # and the proof runs each untouched check (exercise binary at this path).
+  set_property(GLOBAL APPEND PROPERTY TOUR_EXERCISES "${EX_NAME}=$<TARGET_FILE:exercise_${EX_NAME}>")
   if(TOUR_EXERCISE_PROOF)
     # Untouched, the check must report failed test cases (not merely crash or exit non-zero).
     set_tests_properties(exercise.${EX_NAME} PROPERTIES

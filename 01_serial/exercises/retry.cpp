@@ -1,6 +1,6 @@
 // Exercise 1.1: retry with back-off. Read retry.hpp for the contract, then replace the TODOs.
 // Check your work: ./tour.sh check ch01 retry
-// Stuck? 01_serial/exercises/HINTS.md has the steps, one at a time.
+// One hint at a time: ./tour.sh hint ch01 retry
 #include "retry.hpp"
 
 namespace exercise {

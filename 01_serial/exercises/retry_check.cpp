@@ -45,6 +45,8 @@ struct ScriptedServer {
 }  // namespace
 
 TEST_CASE("transient failures: no response, 429 and 5xx, but not 404 and not success") {
+    INFO("a failure that may go away is transient: no response at all (status 0), 429 Too Many Requests, a 5xx "
+         "server error. A 404 stays a 404, and a success needs no retry");
     CHECK(exercise::is_transient(answer(0, "curl error 7: Connection refused")));
     CHECK(exercise::is_transient(answer(503)));
     CHECK(exercise::is_transient(answer(500)));
@@ -54,6 +56,8 @@ TEST_CASE("transient failures: no response, 429 and 5xx, but not 404 and not suc
 }
 
 TEST_CASE("a site that recovers on the third attempt is fetched, with doubling delays") {
+    INFO("a transient failure deserves another try, after a pause that doubles each time (100 ms, then 200 ms), "
+         "up to max_attempts attempts");
     ScriptedServer server;
     server.answers = {answer(0, "curl error 56: Connection reset by peer"), answer(503), answer(200)};
     const auto result = fetch_with_retry("http://example.test/", RetryPolicy{3, 100ms}, server.fetch(), server.sleep());

@@ -1,6 +1,6 @@
 // Exercise 1.2: the slowest sites. Read slowest.hpp for the contract, then replace the TODO.
 // Check your work: ./tour.sh check ch01 slowest
-// Stuck? 01_serial/exercises/HINTS.md has the steps, one at a time.
+// One hint at a time: ./tour.sh hint ch01 slowest
 #include "slowest.hpp"
 
 #include <algorithm>

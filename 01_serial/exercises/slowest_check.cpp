@@ -30,6 +30,7 @@ std::vector<std::string> urls_of(const std::vector<tour::FetchResult>& results) 
 }  // namespace
 
 TEST_CASE("the three slowest successful sites, slowest first") {
+    INFO("the n slowest successful fetches (duration: end - start), slowest first; failed fetches are left out");
     const std::vector<tour::FetchResult> results = {
         made_up("a", 120ms), made_up("b", 300ms), made_up("c", 80ms),
         made_up("d", 5000ms, false),  // failed: slow, but not a site that answered
@@ -40,6 +41,7 @@ TEST_CASE("the three slowest successful sites, slowest first") {
 }
 
 TEST_CASE("ties are broken by URL, and n larger than the list is fine") {
+    INFO("two fetches that took as long: the smaller URL first");
     const std::vector<tour::FetchResult> results = {made_up("z", 100ms), made_up("m", 100ms), made_up("a", 50ms)};
     CHECK(urls_of(exercise::slowest_sites(results, 10)) == std::vector<std::string>{"m", "z", "a"});
     CHECK(exercise::slowest_sites({}, 3).empty());

@@ -1,6 +1,6 @@
 // Exercise 2.4: make fetch_all run every request at once. Read async_map.hpp for the contract.
 // Check your work: ./tour.sh check ch02 async_map
-// Stuck? 02_threads/exercises/HINTS.md has the steps, one at a time.
+// One hint at a time: ./tour.sh hint ch02 async_map
 #include "async_map.hpp"
 
 #include <future>

@@ -81,6 +81,8 @@ TEST_CASE("host_of keeps the host and port only") {
 }
 
 TEST_CASE("8 workers, 2 hosts, at most 2 requests per host in flight, every URL fetched once") {
+    INFO("the most requests in flight to one host at once: acquire() must make a thread wait while its host already "
+         "has per_host requests in flight");
     std::vector<std::string> urls = site_list("a.test", 30);
     const auto b = site_list("b.test:81", 10);
     urls.insert(urls.begin() + 5, b.begin(), b.end());
@@ -97,6 +99,7 @@ TEST_CASE("8 workers, 2 hosts, at most 2 requests per host in flight, every URL 
 }
 
 TEST_CASE("a limit of 1 makes one host's requests strictly one at a time") {
+    INFO("with a limit of 1, a host's requests must go one at a time");
     const auto urls = site_list("only.test", 10);
     FakeNetwork network(1);
     const auto results = download_capped(urls, 4, 1, network);

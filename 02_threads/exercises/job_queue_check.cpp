@@ -15,6 +15,8 @@
 using namespace std::chrono_literals;
 
 TEST_CASE("one thread: first in, first out, then nullopt once closed and empty") {
+    INFO("push queues a job; pop hands the jobs out first in, first out, and returns std::nullopt only once the "
+         "queue is closed and empty");
     exercise::JobQueue queue;
     const auto popped = tour_check::within(
         "push x3, close(), then pop() x5 on one thread did not finish: pop() waits although the queue "

@@ -1,6 +1,6 @@
 // Exercise 2.6: fix the deadlock in move_url. Read lock_order.hpp for the contract.
 // Check your work: ./tour.sh check ch02 lock_order
-// Stuck? 02_threads/exercises/HINTS.md has the steps, one at a time.
+// One hint at a time: ./tour.sh hint ch02 lock_order
 #include "lock_order.hpp"
 
 namespace exercise {

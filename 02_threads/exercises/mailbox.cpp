@@ -4,7 +4,7 @@
 // check your orders too:
 //     cmake --preset tsan && cmake --build --preset tsan --target exercise_ch02_mailbox
 //     ./build-tsan/02_threads/exercise_ch02_mailbox
-// Stuck? 02_threads/exercises/HINTS.md has the steps, one at a time.
+// One hint at a time: ./tour.sh hint ch02 mailbox
 #include "mailbox.hpp"
 
 namespace exercise {

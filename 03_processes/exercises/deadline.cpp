@@ -1,11 +1,11 @@
 // Exercise 3.2: kill a worker that hangs past a deadline. Read deadline.hpp for the contract.
-// Check your work: ./tour.sh check ch03 deadline
-// Stuck? 03_processes/exercises/HINTS.md has the ways to wait with a timeout, one step at a time.
+// Check your work: ./tour.sh check ch03 deadline        One hint at a time: ./tour.sh hint ch03 deadline
 //
-// processes::download_all waits for its workers with poll(..., -1): for ever. libcurl's
-// timeout bounds each request, but a worker stuck anywhere else (a deadlock after a fork in a
-// threaded process, an infinite loop) would hang the whole run. A supervisor needs a deadline,
-// and waitpid() has none.
+// processes::download_all gives every worker a deadline (curl's total timeout plus a grace
+// period): its result pipes tell poll() when an answer arrives, and a worker still silent at
+// its deadline is killed and its URL reported lost. Here is that supervisor's core on its own,
+// for one child and without the pipe of results: waitpid() has no timeout, so the waiting
+// with a deadline is yours to build.
 #include "deadline.hpp"
 
 #include <sys/wait.h>

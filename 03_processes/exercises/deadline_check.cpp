@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -39,6 +40,15 @@ void hangs() {
     die_with_parent();
     for (;;) pause();  // never ends on its own
 }
+
+// How a wait status reads: "exited with status 0", "killed by signal 9 (Killed)". A CHECK on the
+// macros themselves (WIFSIGNALED...) would print their expansion, not their names.
+std::string how_it_ended(int status) {
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+    return "wait status " + std::to_string(status) + " (neither an exit nor a signal: not a reaped child's)";
+}
+const std::string killed_by_sigkill = "killed by signal 9 (" + std::string(strsignal(SIGKILL)) + ")";
 
 // Reap whatever the exercise left behind: children that end by themselves.
 void wait_for_children() {
@@ -78,11 +88,11 @@ TEST_CASE("a child that ends before the deadline is waited for, not killed") {
         outcome = exercise::run_with_deadline(quick, 5s);
     }
     const bool clean = no_children_left();
-    CHECK(outcome.ended);
-    CHECK_FALSE(outcome.killed);
-    CHECK(WIFEXITED(outcome.status));
-    CHECK(WEXITSTATUS(outcome.status) == 0);
-    CHECK(clean);
+    CHECK_MESSAGE(outcome.ended, "a child that ends after 50 ms, with a deadline of 5 s, was not reported as ended: "
+                                 "does run_with_deadline wait for the child's end (not look once, at once)?");
+    CHECK_FALSE_MESSAGE(outcome.killed, "a child that ended on its own was reported killed");
+    CHECK(how_it_ended(outcome.status) == "exited with status 0");
+    CHECK_MESSAGE(clean, "run_with_deadline returned and left a child behind (running, or a zombie): reap it");
     wait_for_children();  // if it was left running: wait for it here
 }
 
@@ -94,9 +104,8 @@ TEST_CASE("its exit status is passed on") {
         outcome = exercise::run_with_deadline(fails, 5s);
     }
     wait_for_children();
-    CHECK(outcome.ended);
-    CHECK(WIFEXITED(outcome.status));
-    CHECK(WEXITSTATUS(outcome.status) == 7);
+    CHECK_MESSAGE(outcome.ended, "a child that exits with status 7 was not reported as ended");
+    CHECK(how_it_ended(outcome.status) == "exited with status 7");
 }
 
 TEST_CASE("a child that hangs is killed at the deadline, and reaped") {
@@ -109,11 +118,10 @@ TEST_CASE("a child that hangs is killed at the deadline, and reaped") {
     }
     const auto waited = std::chrono::steady_clock::now() - start;
     const bool clean = no_children_left();
-    CHECK_FALSE(outcome.ended);
-    CHECK(outcome.killed);
-    CHECK(WIFSIGNALED(outcome.status));
-    CHECK(WTERMSIG(outcome.status) == SIGKILL);
-    CHECK(waited >= 200ms);  // it did wait for the deadline before killing
-    CHECK(clean);
+    CHECK_FALSE_MESSAGE(outcome.ended, "a child that never ends was reported as ended");
+    CHECK_MESSAGE(outcome.killed, "a child still running at the deadline must be killed (SIGKILL) and reported killed");
+    CHECK(how_it_ended(outcome.status) == killed_by_sigkill);
+    CHECK_MESSAGE(waited >= 200ms, "it did not wait for the deadline before giving up on the child");
+    CHECK_MESSAGE(clean, "run_with_deadline returned and left a child behind (running, or a zombie): kill it, then reap it");
     clean_up();
 }

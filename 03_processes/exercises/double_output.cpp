@@ -5,7 +5,7 @@
 // is flushed (fflush, fclose, a full buffer, or exit()). fork() copies that buffer too.
 //
 // Run the check (./tour.sh check ch03 double_output) and read what the file got. Then fix it.
-// Two TODOs; both are needed. Stuck? 03_processes/exercises/HINTS.md.
+// Two TODOs; both are needed. One hint at a time: ./tour.sh hint ch03 double_output
 #include "double_output.hpp"
 
 #include <cstdlib>

@@ -32,6 +32,8 @@ std::string contents(std::FILE* file) {
 }  // namespace
 
 TEST_CASE("each line once: the parent's first line is not written again by the child") {
+    INFO("the parent's first line must be written once: if it is there twice, the child inherited it in its copy "
+         "of the parent's stdio buffer and wrote it out again when it flushed");
     std::FILE* file = std::tmpfile();  // a file, so stdio buffers it fully, like a pipe
     REQUIRE(file != nullptr);
     const int status = greet(file);

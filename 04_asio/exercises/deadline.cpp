@@ -1,6 +1,6 @@
 // Exercise 4.1: a deadline per request. Read deadline.hpp for the contract, then replace the TODO.
 // Check your work: ./tour.sh check ch04 deadline
-// Stuck? 04_asio/exercises/HINTS.md has the steps, one at a time.
+// One hint at a time: ./tour.sh hint ch04 deadline
 //
 // curl already has a timeout (CURLOPT_TIMEOUT_MS, --timeout); this one is the event loop's:
 // the same tool bounds any awaitable, not only HTTP requests (asyncio.wait_for in Python).

@@ -3,12 +3,10 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
-#include <asio/steady_timer.hpp>
 
 namespace exercise {
 
@@ -20,6 +18,7 @@ namespace exercise {
 class InFlightLimit {
 public:
     InFlightLimit(asio::any_io_executor executor, std::size_t limit);
+    ~InFlightLimit();
 
     // Take a slot: at once if one is free, otherwise suspend until release() hands one over.
     asio::awaitable<void> acquire();
@@ -32,9 +31,10 @@ private:
     asio::any_io_executor executor_;
     std::size_t limit_;
     std::size_t held_ = 0;
-    // One timer per suspended acquire(), oldest first. A timer set to expire never and then
-    // cancelled is the simplest "wake this one coroutine" signal in Asio.
-    std::deque<std::shared_ptr<asio::steady_timer>> waiters_;
+    // The suspended acquire() calls, oldest first: what they wait on is yours to choose, in
+    // in_flight_limit.cpp (there, InFlightLimit::Waiters is a complete type).
+    struct Waiters;
+    std::unique_ptr<Waiters> waiters_;
 };
 
 }  // namespace exercise

@@ -46,7 +46,9 @@ TEST_CASE("bigger chunks: the same primes, far fewer claims") {
             CAPTURE(threads);
             const auto got = count_chunked(range, threads, chunk);
             CHECK(got.total == expected);
-            CHECK(got.claims == claims_expected(range, chunk));
+            CHECK_MESSAGE(got.claims == claims_expected(range, chunk), "each claim on the shared counter must take `chunk` "
+                          "numbers (the last may be shorter): " << claims_expected(range, chunk) << " claims for "
+                          << range.size() << " numbers, not " << got.claims);
         }
     }
 }

@@ -10,16 +10,13 @@
 namespace exercise {
 
 struct CountResult {
-    std::uint64_t primes = 0;                 // primes in the range, all threads together
-    std::uint64_t divisions = 0;              // trial divisions done, all threads together
-    std::size_t counter_alignment = 0;        // alignof the per-thread counter type
-    std::vector<std::uintptr_t> counter_addresses;  // where each thread's counter was, in thread order
+    std::uint64_t primes = 0;     // primes in the range, all threads together
+    std::uint64_t divisions = 0;  // trial divisions done, all threads together
+    // Where thread t's two counters were while the threads ran, in thread order: the shared
+    // memory each thread reports its figures in.
+    std::vector<std::uintptr_t> primes_at;
+    std::vector<std::uintptr_t> divisions_at;
 };
-
-// Count the primes in `range` with `threads` threads, thread t taking cpu::slice(range, t,
-// threads). Each thread keeps statistics (primes, divisions) in its own counter; the counters
-// live side by side in one std::vector.
-CountResult count_with_counters(cpu::Task range, int threads);
 
 // Trial division that also counts its divisions (every `%` it evaluates) into `divisions`.
 inline bool is_prime_counting(std::uint64_t n, std::uint64_t& divisions) {
@@ -32,5 +29,11 @@ inline bool is_prime_counting(std::uint64_t n, std::uint64_t& divisions) {
     }
     return true;
 }
+using IsPrime = bool (*)(std::uint64_t n, std::uint64_t& divisions);
+
+// Count the primes in `range` with `threads` threads, thread t taking cpu::slice(range, t,
+// threads) and testing each number with `is_prime`. Each thread reports its figures (primes,
+// divisions) in counters of its own, which live side by side in memory shared by every thread.
+CountResult count_with_counters(cpu::Task range, int threads, IsPrime is_prime = is_prime_counting);
 
 }  // namespace exercise

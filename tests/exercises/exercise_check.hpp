@@ -111,7 +111,9 @@ auto within(const std::string& what, Work&& work, std::chrono::seconds limit = p
     return running.finish(what, limit, where);
 }
 
-// The watchdog for code that forks: no second thread, a SIGALRM instead. While an Alarm lives,
+// The watchdog without a second thread, a SIGALRM instead: for code that forks, and for code
+// that must run on the check's own thread (so that a ThreadSanitizer report about it ends at the
+// exercise's code, not in std::future's machinery: exercise 2.1). While an Alarm lives,
 // the process ends with `what` on stderr and status 1 if `limit` passes first. (alarm() is not
 // inherited by fork()'s children, so a forked child is not cut short by it.)
 class Alarm {
