@@ -40,6 +40,9 @@ const CLI::Validator finite_number(
             return std::string(nan_or_inf ? "needs a finite number" : "needs a decimal number") + ", got '" +
                    printable(value, 40) + "'";
         }
+        if (!std::isfinite(std::strtod(decimal->c_str(), nullptr))) {  // 1e999
+            return "needs a finite number, got '" + printable(value, 40) + "'";
+        }
         value = *decimal;  // "010" is ten, not CLI11's octal eight
         return std::string();
     },
