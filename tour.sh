@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 
 # libtbb-dev: libstdc++ runs std::execution::par (chapter 5's parallel-algorithms model) on oneTBB.
 packages=(g++ cmake ninja-build libcurl4-openssl-dev libasio-dev doctest-dev libcli11-dev
-          nlohmann-json3-dev libtbb-dev python3 curl libopenmpi-dev openmpi-bin)
+          nlohmann-json3-dev libtbb-dev zlib1g-dev python3 curl libopenmpi-dev openmpi-bin)
 # Only the test suite needs these: a browser to check that the timeline SVG and the diagrams render;
 # requests and aiohttp for the Python comparison's test (Debian's /usr/bin/python3 runs it).
 test_packages=(chromium python3-requests python3-aiohttp)

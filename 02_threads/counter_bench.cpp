@@ -17,9 +17,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "common/cpu_share.hpp"
 
 namespace {
 
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
     const auto thread_count = static_cast<std::size_t>(threads_arg);
     const auto ops = static_cast<std::size_t>(ops_arg);
 
+    const tour::CpuShareMeter meter;  // did the threads get the cores? (common/cpu_share.hpp)
     std::atomic<std::size_t> shared{0};
     std::vector<Own> own(thread_count);
 
@@ -115,5 +119,6 @@ int main(int argc, char** argv) {
     // Two shared phases, every increment counted: relaxed loses none either.
     const std::size_t expected = 2 * thread_count * ops;
     std::printf("  shared counter: %zu, expected %zu\n", shared.load(), expected);
+    tour::print_cpu_notice(std::cout, meter.stop());
     return shared.load() == expected ? 0 : 1;
 }

@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/cpu_share.hpp"
+
 #include <pthread.h>
 #include <sys/resource.h>
 
@@ -93,6 +95,7 @@ int main(int argc, char** argv) {
     std::latch release(1);
     // [/docs:latches]
     const ProcStatus before = read_status();
+    const tour::CpuShareMeter meter;  // did we get the CPU? (common/cpu_share.hpp)
 
     std::vector<std::jthread> threads;
     threads.reserve(n);
@@ -141,5 +144,6 @@ int main(int argc, char** argv) {
     std::printf("  VmRSS  (resident)       %ld -> %ld KiB: +%.1f KiB per thread\n", before.vm_rss_kib,
                 after.vm_rss_kib, static_cast<double>(after.vm_rss_kib - before.vm_rss_kib) * per);
     std::printf("  VmHWM  (peak resident)  %ld KiB\n", read_status().vm_hwm_kib);
+    tour::print_cpu_notice(std::cout, meter.stop());
     return 0;
 }

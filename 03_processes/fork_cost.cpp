@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/cpu_share.hpp"
 #include "common/posix.hpp"
 
 namespace {
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
     const auto parent = smaps_rollup(getpid());
     std::printf("parent: %zu MiB heap written; Rss %.1f MiB\n", parent_mib, parent.at("Rss") / 1024.0);
 
+    const tour::CpuShareMeter meter;  // did we get the CPU? (common/cpu_share.hpp)
+
     // 1. fork + _exit + waitpid, one at a time.
     std::vector<double> micros;
     for (int i = 0; i < children; ++i) {
@@ -142,5 +146,6 @@ int main(int argc, char** argv) {
     std::printf("%d children alive, each wrote %zu MiB of the inherited heap; per child:\n", children, touch_mib);
     std::printf("  Rss %.1f MiB, Pss %.2f MiB, Private_Dirty %.2f MiB, Shared %.1f MiB\n", per_child("Rss"),
                 per_child("Pss"), per_child("Private_Dirty"), per_child("Shared_Clean") + per_child("Shared_Dirty"));
+    tour::print_cpu_notice(std::cout, meter.stop());
     return 0;
 }

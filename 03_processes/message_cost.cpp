@@ -30,6 +30,7 @@
 
 #include <unistd.h>
 
+#include "common/cpu_share.hpp"
 #include "common/fetch.hpp"
 #include "common/options.hpp"
 #include "common/posix.hpp"
@@ -238,12 +239,13 @@ int main(int argc, char** argv) {
     tour::add_version_flag(app);
     std::uint32_t messages = 20'000;
     app.add_option("--messages", messages, "Round trips per way (default 20,000)")
-        ->check(tour::finite_number)
+        ->transform(tour::finite_number)
         ->check(CLI::Range(1u, 10'000'000u))
         ->type_name("N");
     if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;
 
     try {
+        const tour::CpuShareMeter meter;  // did we get the CPU? (common/cpu_share.hpp)
         // Fork first, while this process has one thread (chapter 3, "Fork hazards").
         const Measured raw = pipe_round_trips(messages, false);
         const Measured json = pipe_round_trips(messages, true);
@@ -258,6 +260,7 @@ int main(int argc, char** argv) {
                   << encode_decode_ns(messages, false) / 1000 << " us\n"
                   << "  JSON text (dump, then parse)          " << encode_decode_ns(messages, true) / 1000
                   << " us\n";
+        tour::print_cpu_notice(std::cout, meter.stop());
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "message_cost: error: " << e.what() << '\n';

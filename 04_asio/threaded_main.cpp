@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     app.add_option("--work", work,
                    "CPU work per page, in thousands of rounds of a 64-bit mixing function (default 2000: "
                    "about 9 ms of CPU on the tour's 2-core test machine; 0: none)")
-        ->check(tour::unsigned_64)
+        ->transform(tour::unsigned_64)
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}))
         ->type_name("N");
     if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage

@@ -14,11 +14,11 @@ void add_cpu_options(CLI::App& app, CpuOptions& options) {
     app.add_option("--model", options.work.model, "Which model: static, manager-worker or all (default)")
         ->check(CLI::IsMember({"all", "static", "manager-worker"}))->type_name("NAME");
     app.add_option("--tasks", options.work.tasks, "How many tasks (default 20, as in chapter 5)")
-        ->check(tour::not_empty)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
+        ->transform(tour::finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
     app.add_option("--size", options.work.size, "Numbers per task (default 50,000, as in chapter 5)")
-        ->check(tour::not_empty)->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}))->type_name("N");
+        ->transform(tour::finite_number)->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}))->type_name("N");
     app.add_option("--start", options.work.start, "The first number of the first task (default 1,000,000,000)")
-        ->check(tour::not_empty)->check(CLI::Range(std::uint64_t{0}, cpu::max_number))->type_name("N");
+        ->transform(tour::finite_number)->check(CLI::Range(std::uint64_t{0}, cpu::max_number))->type_name("N");
     app.add_flag("--uneven", options.uneven,
                  "Tasks of growing sizes (the last about twice --size, the first almost nothing) instead of equal ones: "
                  "a static split is then unfair, and manager/worker evens it out");

@@ -4,6 +4,10 @@
 #include <stdexcept>
 #include <string>
 
+#include <zlib.h>
+
+#include "common/text.hpp"
+
 namespace tour {
 
 CurlGlobal::CurlGlobal() {
@@ -27,17 +31,85 @@ bool CurlGlobal::init_is_thread_safe() {
 
 namespace {
 
-// libcurl calls this with each piece of the body as it arrives. We count and hash the bytes
-// (nobody in the tour needs the text itself). Returning less than `size` aborts the transfer.
+// Count and hash decoded body bytes (nobody in the tour needs the text itself).
+bool take_decoded(TransferState& state, std::string_view piece) {
+    if (state.bytes + piece.size() > state.max_bytes) {
+        state.too_large = true;
+        return false;  // curl stops with CURLE_WRITE_ERROR; finish_transfer explains why
+    }
+    state.body_hash.update(piece);
+    state.bytes += piece.size();
+    return true;
+}
+
+void end_inflater(z_stream_s* stream) {
+    inflateEnd(stream);
+    delete stream;
+}
+
+// Feed compressed bytes to zlib; false when the data is bad or the decoded body too large.
+bool inflate_piece(TransferState& state, std::string_view piece) {
+    if (!state.inflater) {
+        state.inflater = {new z_stream_s{}, end_inflater};
+        // 15 + 32: a zlib or a gzip header, detected from the data ("deflate" is zlib-wrapped).
+        if (inflateInit2(state.inflater.get(), 15 + 32) != Z_OK) {
+            state.inflater.reset();
+            state.decode_error = "cannot start the gzip decoder";
+            return false;
+        }
+    }
+    z_stream_s& z = *state.inflater;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
+    z.avail_in = static_cast<uInt>(piece.size());
+    while (z.avail_in > 0) {
+        if (state.compressed_stream_ended) {  // more after the end: another gzip member
+            inflateReset(&z);
+            state.compressed_stream_ended = false;
+        }
+        unsigned char out[16 * 1024];
+        z.next_out = out;
+        z.avail_out = sizeof out;
+        const int rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END && !(rc == Z_BUF_ERROR && z.avail_in == 0)) {
+            state.decode_error = std::string("bad ") + state.content_encoding + " data (zlib: " +
+                                 (z.msg != nullptr ? z.msg : "error " + std::to_string(rc)) + ")";
+            return false;
+        }
+        if (!take_decoded(state, std::string_view(reinterpret_cast<char*>(out), sizeof out - z.avail_out))) return false;
+        if (rc == Z_STREAM_END) state.compressed_stream_ended = true;
+    }
+    return true;
+}
+
+// libcurl calls this with each piece of the body as it arrives, as sent (content decoding is
+// ours: see TransferState). Returning less than `size` aborts the transfer.
 std::size_t count_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto& state = *static_cast<TransferState*>(user);
     const std::size_t n = size * count;
-    if (state.bytes + n > state.max_bytes) {
-        state.too_large = true;
-        return 0;  // curl stops with CURLE_WRITE_ERROR; finish_transfer explains why
+    state.compressed_bytes += n;
+    const std::string_view piece(data, n);
+    const std::string& encoding = state.content_encoding;
+    if (encoding.empty() || encoding == "identity") return take_decoded(state, piece) ? n : 0;
+    if (encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate") return inflate_piece(state, piece) ? n : 0;
+    state.decode_error = "unsupported Content-Encoding '" + printable(encoding, 40) + "' (asked for gzip or deflate)";
+    return 0;
+}
+
+// libcurl calls this with each header line, "\r\n" included, of every response (a redirect's, a
+// 100 Continue's, then the final one's). A response's headers are complete at its empty line.
+std::size_t watch_headers(char* data, std::size_t size, std::size_t count, void* user) {
+    auto& state = *static_cast<TransferState*>(user);
+    const std::size_t n = size * count;
+    const std::string_view line(data, n);
+    if (line.rfind("HTTP/", 0) == 0) {  // a status line: a new response begins
+        state.headers_complete = false;
+        state.content_encoding.clear();
+    } else if (line == "\r\n" || line == "\n") {
+        state.headers_complete = true;
+    } else if (const auto colon = line.find(':'); colon != std::string_view::npos &&
+                                                 to_lower(trim(line.substr(0, colon))) == "content-encoding") {
+        state.content_encoding = to_lower(trim(line.substr(colon + 1)));
     }
-    state.body_hash.update(std::string_view(data, n));
-    state.bytes += n;
     return n;
 }
 
@@ -69,7 +141,12 @@ void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& 
     set(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
     set(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
     set(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
-    set(handle, CURLOPT_ACCEPT_ENCODING, "");  // like requests: accept gzip etc., count decoded bytes
+    // Like requests: accept compressed bodies and count the decoded bytes. The header is curl's,
+    // the decoding ours (count_body), so that a compressed stream that never ends is an error.
+    set(handle, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+    set(handle, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    set(handle, CURLOPT_HEADERFUNCTION, watch_headers);
+    set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&state));
     set(handle, CURLOPT_USERAGENT, "cpp-concurrency-tour/0.1 (libcurl)");
     set(handle, CURLOPT_WRITEFUNCTION, count_body);
     set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&state));
@@ -87,11 +164,18 @@ void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, Fe
     result.body_hash = state.body_hash.value();
     if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {
         result.error = "body larger than the limit of " + std::to_string(state.max_bytes) + " bytes";
+    } else if (!state.decode_error.empty()) {
+        result.error = state.decode_error;
     } else if (code != CURLE_OK) {
         // curl's error buffer says the most ("Connection timed out after 5001 milliseconds");
         // the code's generic text is the fallback.
         std::string detail = state.error_buffer[0] != '\0' ? state.error_buffer : curl_easy_strerror(code);
         result.error = "curl error " + std::to_string(static_cast<int>(code)) + ": " + detail;
+    } else if (!state.headers_complete) {  // curl said OK, but the server closed mid-headers
+        result.error = "the response ended inside its headers";
+    } else if (state.inflater && !state.compressed_stream_ended) {
+        result.error = "the " + state.content_encoding + " body ended before its compressed stream did (" +
+                       std::to_string(state.compressed_bytes) + " bytes received, cut off)";
     } else if (status < 200 || status > 299) {
         result.error = "HTTP status " + std::to_string(status);
     } else {
@@ -124,6 +208,7 @@ FetchResult HttpSession::get(const std::string& url) {
     // The handle keeps a pointer to `state` (our stack frame); clear it before we return so a
     // later call can never write through a dangling pointer.
     curl_easy_setopt(handle_, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(handle_, CURLOPT_HEADERDATA, nullptr);
     curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, nullptr);
     return result;
 }

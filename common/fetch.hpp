@@ -4,17 +4,21 @@
 //  * curl_global_init runs once, in main, before any thread exists: see CurlGlobal for why.
 //  * A CURL easy handle belongs to one thread at a time and is never shared: HttpSession owns one.
 //  * Keeping one handle for many requests keeps the connection alive (the C++ requests.Session).
-//  * Success means curl's result code is CURLE_OK *and* the HTTP status is 2xx: a truncated body
-//    is an error even when the status line said 200.
+//  * Success means a complete response: curl's result code is CURLE_OK, the headers ended (with
+//    their blank line), a gzip/deflate body reached the end of its compressed stream, and the
+//    HTTP status is 2xx. A truncated body is an error even when the status line said 200.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <curl/curl.h>
 
 #include "common/hash.hpp"
+
+struct z_stream_s;  // zlib's decoder state (zlib.h stays out of this header)
 
 namespace tour {
 
@@ -62,10 +66,22 @@ public:
 // Per-transfer state the write callback fills in; shared by the easy (blocking) interface and
 // the multi (event loop) interface so both behave identically.
 struct TransferState {
-    std::uint64_t bytes = 0;
+    std::uint64_t bytes = 0;  // body bytes after decoding
     BodyHash body_hash;
     std::uint64_t max_bytes = 0;
     bool too_large = false;
+    // libcurl 7.88 reports CURLE_OK and status 200 for a response cut inside its headers
+    // ("HTTP/1.1 200 OK\r\nContent-Le", then close): the header callback sets this only when the
+    // blank line that ends the last response's headers has arrived.
+    bool headers_complete = false;
+    // libcurl 7.88 also accepts a gzip body whose compressed stream never ends (it checks the CRC
+    // only when the end arrives), so the tour decodes gzip/deflate itself and checks that the
+    // decoder saw the end. `content_encoding` is the last response's Content-Encoding.
+    std::string content_encoding;
+    std::unique_ptr<z_stream_s, void (*)(z_stream_s*)> inflater{nullptr, nullptr};
+    bool compressed_stream_ended = false;
+    std::uint64_t compressed_bytes = 0;  // body bytes as they came off the wire
+    std::string decode_error;            // why the body could not be decoded
     char error_buffer[CURL_ERROR_SIZE] = {};
 };
 

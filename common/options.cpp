@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/output_file.hpp"
 #include "common/posix.hpp"
 #include "common/text.hpp"
 #include "common/report.hpp"
@@ -29,24 +30,34 @@ const CLI::Validator not_empty(
     "", "NOT_EMPTY");
 
 const CLI::Validator finite_number(
-    [](const std::string& value) {
+    [](std::string& value) {
         if (value.empty()) return std::string("needs a value, got an empty string");
-        char* end = nullptr;
-        const double number = std::strtod(value.c_str(), &end);
-        if (end == value.c_str() || *end != '\0' || !std::isfinite(number)) {
+        const auto decimal = plain_decimal(value);
+        if (!decimal) {
+            char* end = nullptr;
+            const double number = std::strtod(value.c_str(), &end);
+            const bool nan_or_inf = end != value.c_str() && *end == '\0' && !std::isfinite(number);
+            return std::string(nan_or_inf ? "needs a finite number" : "needs a decimal number") + ", got '" +
+                   printable(value, 40) + "'";
+        }
+        if (!std::isfinite(std::strtod(decimal->c_str(), nullptr))) {  // 1e999
             return "needs a finite number, got '" + printable(value, 40) + "'";
         }
+        value = *decimal;  // "010" is ten, not CLI11's octal eight
         return std::string();
     },
-    "", "FINITE");
+    "", "DECIMAL");
 
 const CLI::Validator unsigned_64(
-    [](const std::string& value) {
+    [](std::string& value) {
+        const auto decimal = plain_decimal(value);
         std::uint64_t number = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-        if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+        const std::string digits = decimal.value_or("");
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
             return "needs a whole number from 0 to 18446744073709551615, got '" + printable(value, 40) + "'";
         }
+        value = digits;
         return std::string();
     },
     "", "UINT64");
@@ -70,21 +81,21 @@ void add_download_options(CLI::App& app, Options& options) {
                                     limits + ". Default: the embedded site simulator on 127.0.0.1")
                      ->check(readable_file)->type_name("FILE");
     auto* sites = app.add_option("--sites", options.sites, "Simulator: how many URLs (default 80)")
-                      ->check(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
+                      ->transform(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->type_name("N");
     auto* latency = app.add_option("--latency-ms", options.latency_ms,
                                    "Simulator: mean latency per page; each page waits between M/2 and 3M/2 "
                                    "(default 150)")
-                        ->check(finite_number)->check(CLI::Range(0, 60'000))->type_name("M");
+                        ->transform(finite_number)->check(CLI::Range(0, 60'000))->type_name("M");
     auto* seed = app.add_option("--seed", options.seed,
                                 "Simulator: seed of its deterministic latencies and sizes, 0 to 18446744073709551615 "
                                 "(default 1)")
-                     ->check(unsigned_64)->type_name("S");
+                     ->transform(unsigned_64)->type_name("S");
     urls->excludes(sites)->excludes(latency)->excludes(seed);
     app.add_option("--repeat", options.repeat,
                    "Use the URL list N times, like the Python demo's list * 10 (default 1; " + limits + ")")
-        ->check(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
+        ->transform(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
     app.add_option("--timeout", options.timeout_s, "Seconds one request may take in total (default 30)")
-        ->check(finite_number)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
+        ->transform(finite_number)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
     app.add_option("--cacert", options.cacert, "A CA bundle to trust, as with curl --cacert (for a self-signed local server)")
         ->check(readable_file)->type_name("FILE");
     app.add_option("--json", options.json_file, "Also write every result and the totals as JSON to FILE")
@@ -95,7 +106,7 @@ void add_download_options(CLI::App& app, Options& options) {
 
 CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum) {
     return app.add_option("--workers", workers, help)
-        ->check(finite_number)
+        ->transform(finite_number)
         ->check(CLI::Range(minimum, 1'000'000))
         ->type_name("N");
 }
@@ -106,6 +117,10 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const
     } catch (const CLI::ParseError& e) {
         // Prints the help or the version (exit 0), or the error with CLI11's "Run with --help" hint.
         return app.exit(e, std::cout, std::cerr) == 0 ? 0 : 2;
+    }
+    if (const auto clash = same_file_twice(app)) {  // `--urls L --json L` would replace the list
+        std::cerr << *clash << "\n";
+        return 2;
     }
     return std::nullopt;
 }

@@ -50,24 +50,27 @@ void add_version_flag(CLI::App& app);
 // quietly mean "one thread per URL" or "no latency".
 extern const CLI::Validator not_empty;
 
-// Every number option's first check: not empty (as above), and a finite number. NaN passes
-// every range check (each comparison with NaN is false), and `--timeout nan` would switch the
-// timeout off; infinity is no limit either.
+// Every number option's first step, added with ->transform() (it rewrites the value, and runs
+// before the checks): not empty (as above), and a finite *decimal* number, leading zeros
+// dropped. NaN passes every range check (each comparison with NaN is false), and `--timeout
+// nan` would switch the timeout off; infinity is no limit either. CLI11 2.1 reads integers with
+// strtol base 0: "010" would be 8 and "0x10" 16.
 extern const CLI::Validator finite_number;
 
-// --seed: a decimal whole number from 0 to 2^64-1. CLI11 2.1 would wrap -1 and clamp an
-// overflow to 18446744073709551615 without a word.
+// --seed: a decimal whole number from 0 to 2^64-1 (->transform(), as above). CLI11 2.1 would
+// wrap -1 and clamp an overflow to 18446744073709551615 without a word.
 extern const CLI::Validator unsigned_64;
 
 // Paths are checked while parsing, before any work, with the system's reason (see
-// cannot_read/cannot_write in common/posix.hpp): an input must open for reading, an output's
+// cannot_read/cannot_write in common/output_file.hpp): an input must open for reading, an output's
 // directory must let us create a file.
 extern const CLI::Validator readable_file;
 extern const CLI::Validator writable_file;
 
 // Parse argv into what was added to `app`. Returns std::nullopt when the program should run;
 // otherwise the exit status main returns at once: 0 after --help or --version (printed on
-// stdout), 2 after a usage error (printed on stderr with a hint).
+// stdout), 2 after a usage error (printed on stderr with a hint), also when an output is the
+// same file as another input or output (same_file_twice in common/output_file.hpp).
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv);
 
 }  // namespace tour

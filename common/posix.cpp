@@ -109,38 +109,6 @@ void die_with_parent(pid_t parent, int signal) {
     if (::getppid() != parent) ::_exit(128 + signal);
 }
 
-std::optional<std::string> cannot_read(const std::filesystem::path& path) {
-    if (path.empty()) return "needs a file name, got an empty string";
-    // O_NONBLOCK: opening a FIFO nobody writes to must not hang the check.
-    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    const int error_of_open = errno;
-    if (!fd) return printable(path.string()) + ": cannot be read (" + std::strerror(error_of_open) + ")";
-    struct stat info {};
-    if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) return printable(path.string()) + ": is a directory";
-    return std::nullopt;
-}
-
-std::optional<std::string> cannot_write(const std::filesystem::path& path) {
-    if (path.empty()) return "needs a file name, got an empty string";
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) {
-        if (S_ISDIR(info.st_mode)) return printable(path.string()) + ": is a directory";
-        if (!S_ISREG(info.st_mode)) {  // /dev/null, a FIFO: written in place, not replaced
-            const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK));
-            const int error_of_open = errno;
-            if (!fd) return printable(path.string()) + ": cannot be written (" + std::strerror(error_of_open) + ")";
-            return std::nullopt;
-        }
-    }
-    std::string probe = path.string() + ".check-XXXXXX";
-    const int fd = ::mkostemp(probe.data(), O_CLOEXEC);
-    const int error_of_create = errno;
-    if (fd < 0) return printable(path.string()) + ": cannot be written (" + std::strerror(error_of_create) + ")";
-    ::close(fd);
-    ::unlink(probe.c_str());
-    return std::nullopt;
-}
-
 std::size_t thread_count() {
     std::size_t n = 0;
     for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {

@@ -67,15 +67,6 @@ pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions
 // spawned us; the tour starts its children from main's thread.
 void die_with_parent(pid_t parent, int signal);
 
-// Can `path` be opened for reading, and is it not a directory? std::nullopt when so, otherwise
-// "PATH: cannot be read (No such file or directory)" or "PATH: is a directory".
-std::optional<std::string> cannot_read(const std::filesystem::path& path);
-
-// Can `path` be written the way the tour writes files: a temporary file beside it, renamed over
-// it? Tried by creating and removing one. std::nullopt when so, otherwise
-// "PATH: cannot be written (Permission denied)" or "PATH: is a directory".
-std::optional<std::string> cannot_write(const std::filesystem::path& path);
-
 // How many threads this process has right now (the entries of /proc/self/task). fork() is safe
 // only when this is 1.
 std::size_t thread_count();

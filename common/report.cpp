@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/output_file.hpp"
 #include "common/text.hpp"
 #include "common/url_list.hpp"
 
@@ -115,35 +116,6 @@ void write_json_file(const std::filesystem::path& path, const nlohmann::json& do
     // error_handler_t::replace: a string that is not UTF-8 is written with U+FFFD instead of
     // throwing "invalid UTF-8 byte" (which used to cost the whole report).
     write_file(path, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
-}
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-    auto fail = [&](const std::string& why) { return InputError(path.string() + ": cannot be written (" + why + ")"); };
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
-        !std::filesystem::is_directory(path, ec)) {  // a device or a FIFO: there is nothing to replace
-        std::ofstream out(path, std::ios::binary);
-        if (!(out << text).flush()) throw fail(std::strerror(errno));
-        return;
-    }
-    std::filesystem::path temporary = path;
-    temporary += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) throw fail(std::strerror(errno));
-        out << text;
-        if (!out.flush()) {
-            const int error = errno;
-            std::filesystem::remove(temporary, ec);
-            throw fail(std::strerror(error));
-        }
-    }
-    std::filesystem::rename(temporary, path, ec);  // atomic: readers see the old file or the new one
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw fail(ec.message());
-    }
 }
 
 Progress::Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled) {}

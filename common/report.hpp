@@ -53,15 +53,9 @@ int exit_status(const RunReport& report, std::size_t url_count);
 nlohmann::json to_json(const RunReport& report);
 void write_json(const std::filesystem::path& path, const RunReport& report);
 
-// Write `document` to `path` whole or not at all (write_file below). Bytes that are not UTF-8
+// Write `document` to `path` whole or not at all (write_file, common/output_file.hpp). Bytes that are not UTF-8
 // are written as U+FFFD, never an exception: the output is always valid JSON.
 void write_json_file(const std::filesystem::path& path, const nlohmann::json& document);
-
-// Write `text` to `path` whole or not at all: into a temporary file in the same directory, then
-// renamed over `path`, so a failed write never leaves a truncated file behind and the old file
-// survives. (A path that exists and is not a regular file, such as /dev/stdout, is written in
-// place.) Throws InputError with the system's reason.
-void write_file(const std::filesystem::path& path, const std::string& text);
 
 // 5123456 -> "5,123,456".
 std::string with_thousands(std::uint64_t n);

@@ -78,4 +78,34 @@ bool is_utf8(std::string_view text) {
     return true;
 }
 
+std::optional<std::string> plain_decimal(std::string_view text) {
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::string out;
+    std::size_t i = 0;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) out += text[i++];
+    const std::size_t first_digit = i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    std::string_view whole = text.substr(first_digit, i - first_digit);
+    while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+    out += whole;
+    bool any_digit = !whole.empty();
+    if (i < text.size() && text[i] == '.') {
+        const std::size_t fraction = i++;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        any_digit = any_digit || i > fraction + 1;
+        out += text.substr(fraction, i - fraction);
+    }
+    if (!any_digit) return std::nullopt;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        const std::size_t exponent = i++;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+        const std::size_t digits = i;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        if (i == digits) return std::nullopt;
+        out += text.substr(exponent, i - exponent);
+    }
+    if (i != text.size()) return std::nullopt;
+    return out;
+}
+
 }  // namespace tour

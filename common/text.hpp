@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,12 @@ inline std::string to_lower(std::string_view text) {
 // cannot drive the terminal; valid UTF-8 (an accented host) stays readable. Input longer than
 // `max` bytes is cut there and ends with "... (N bytes)", so a 1 MB line is not a 1 MB message.
 std::string printable(std::string_view text, std::size_t max = 200);
+
+// A number as a person writes it, in decimal, ready for a parser that would read "010" as octal
+// and "0x10" as hex (CLI11 and strtol with base 0 do): an optional sign, digits, an optional
+// fraction and exponent. Leading zeros are dropped ("010" -> "10", "-007.5" -> "-7.5").
+// std::nullopt for anything else: hex, "inf", "nan", an empty string, inner spaces.
+std::optional<std::string> plain_decimal(std::string_view text);
 
 // Is `text` valid UTF-8 (what JSON strings must be)?
 bool is_utf8(std::string_view text);

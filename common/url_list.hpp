@@ -30,6 +30,8 @@ std::optional<std::string> url_problem(std::string_view url);
 inline constexpr std::size_t max_urls = 1'000'000;
 inline constexpr std::size_t max_url_line_bytes = 64 * 1024;
 inline constexpr std::size_t max_url_file_bytes = 64 * 1024 * 1024;
+// How long a URL list that is a FIFO may stay silent before the run gives up (exit 2).
+inline constexpr int fifo_wait_seconds = 10;
 
 // One URL per line; blank lines and lines starting with '#' are skipped; surrounding
 // white space is trimmed; a UTF-8 byte order mark at the start is skipped. Throws InputError

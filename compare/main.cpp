@@ -24,8 +24,10 @@
 #include <CLI/CLI.hpp>
 
 #include "charts.hpp"
+#include "common/cpu_share.hpp"
 #include "common/fetch.hpp"
 #include "common/options.hpp"
+#include "common/output_file.hpp"
 #include "common/report.hpp"
 #include "common/sites.hpp"
 #include "common/url_list.hpp"
@@ -112,6 +114,7 @@ compare::Workload make_workload(const tour::SiteList& sites, const tour::Options
     work.timeout_s = options.timeout_s;
     work.cacert = options.cacert;
     work.simulator = sites.simulator.get();
+    work.urls = sites.urls;
     if (sites.simulator) {
         for (const auto& url : sites.urls) {
             const auto slash = url.find('/', url.find("://") + 3);
@@ -185,16 +188,23 @@ int main(int argc, char** argv) {
         const compare::Workload work = make_workload(sites, choices.options, scratch);
         stop.throw_if_received();
 
-        // 4. Each model, one after another, on the same list.
+        // 4. Each model, one after another, on the same list. The meter tells whether other
+        // programs took the CPU meanwhile (then every speed-up is understated).
+        const tour::CpuShareMeter meter;
         std::vector<compare::ModelRun> runs;
         for (const auto& model : choices.models) runs.push_back(compare::run_model(launcher, model, choices.workers, work));
+        const tour::CpuShare share = meter.stop();
 
         // 5. The table.
         stop.throw_if_received();
         const auto rows = compare::make_rows(runs);
         std::cout << '\n' << compare::format_table(rows);
+        for (const auto& run : runs) {  // a model that died: its row says 0 ok; here is why
+            if (!run.failure.empty()) std::cerr << "compare: " << run.model.label << ": " << run.failure << '\n';
+        }
         if (!sites.simulator) std::cout << "(ideal times and server-side concurrency need the simulator)\n";
-        nlohmann::json doc = {{"sites", sites.urls.size()}, {"runs", compare::to_json(runs, rows)}};
+        tour::print_cpu_notice(std::cout, share);
+        nlohmann::json doc = {{"sites", sites.urls.size()}, {"runs", compare::to_json(runs, rows)}, {"cpu_share", share.to_json()}};
 
         // 6. The sweep.
         std::vector<compare::ModelRun> sweep_runs;

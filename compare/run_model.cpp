@@ -1,5 +1,7 @@
 #include "run_model.hpp"
 
+#include "stop_signals.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -221,9 +223,33 @@ ModelRun run_model(Launcher& launcher, const ModelInfo& model, std::optional<int
 
     ModelRun run;
     run.model = model;
-    std::tie(run.exit_code, run.usage) = launcher.run(build_dir() / model.program, args);
-    if (run.exit_code == 2 || !std::filesystem::exists(json_path)) {
-        throw std::runtime_error(model.program + " failed to run (exit status " + std::to_string(run.exit_code) + ")");
+    try {
+        std::tie(run.exit_code, run.usage) = launcher.run(build_dir() / model.program, args);
+        if (run.exit_code == 2) {
+            throw std::runtime_error(model.program + " failed to run (exit status 2)");
+        }
+        if (!std::filesystem::exists(json_path)) {
+            run.failure = model.program + " left no report (exit status " + std::to_string(run.exit_code) + ")";
+        }
+    } catch (const Interrupted&) {
+        throw;
+    } catch (const std::runtime_error& e) {  // "01_serial was killed by SIGKILL": this model failed
+        const std::string what = e.what();
+        if (what.rfind("cannot run ", 0) == 0 || what.find("failed to run") != std::string::npos ||
+            what.find("launcher") != std::string::npos) {
+            throw;
+        }
+        run.failure = what;
+    }
+    if (!run.failure.empty()) {
+        nlohmann::json results = nlohmann::json::array();
+        for (const auto& url : work.urls) {
+            results.push_back({{"url", url}, {"ok", false}, {"http_status", 0}, {"bytes", 0}, {"worker", 0},
+                               {"start_s", 0.0}, {"end_s", 0.0}, {"error", run.failure}});
+        }
+        run.report = {{"model", model.label}, {"workers", workers.value_or(0)}, {"seconds", 0.0}, {"results", results},
+                      {"failure", run.failure}};
+        return run;
     }
     run.report = nlohmann::json::parse(std::ifstream(json_path));
     if (work.simulator) {

@@ -55,6 +55,7 @@ struct ModelRun {
     nlohmann::json report;              // the program's --json output
     std::optional<long> server_peak_in_flight;  // from sitesim's /__stats, when simulated
     std::optional<double> ideal_seconds;        // lower bound for this concurrency, when latencies are known
+    std::string failure;  // why the program gave no report (killed, ...): then every URL counts as failed
 };
 
 // Run `program` with `args`, its stdout and stderr going to ours; returns exit code and usage.
@@ -101,13 +102,16 @@ struct Workload {
     std::string cacert;                // --cacert, passed on when set
     const tour::SiteSimulator* simulator = nullptr;    // serving the list; null with --urls
     std::vector<std::chrono::milliseconds> latencies;  // of each URL when simulated (for the ideal); else empty
+    std::vector<std::string> urls;                     // the list itself, for the rows of a model that died
 };
 
 // Run `model`'s program on `work` through `launcher`, with `workers` when given and the model
 // has workers (otherwise the program's own default), and collect what it reported and what it
 // cost: its --json report, its usage, and with the simulator the server-side peak of requests
-// in flight and the ideal time for the concurrency it ran with. Throws std::runtime_error when
-// the program could not run (exit status 2, or no report).
+// in flight and the ideal time for the concurrency it ran with. A program that was killed or left
+// no report gives a run with `failure` set and every URL failed with that reason, so the other
+// models still run and the table still prints. Throws std::runtime_error when the program could
+// not run at all (exit status 2: bad usage, compare's own fault; or it cannot be started).
 ModelRun run_model(Launcher& launcher, const ModelInfo& model, std::optional<int> workers, const Workload& work);
 
 }  // namespace compare

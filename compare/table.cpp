@@ -6,9 +6,18 @@
 namespace compare {
 
 std::vector<Row> make_rows(const std::vector<ModelRun>& runs) {
+    // Speed-ups compare complete runs only: a run that failed some pages did less work (0 of 5
+    // ok used to show "1.8x"), and a failed serial run is no baseline.
+    auto complete = [](const ModelRun& run) {
+        if (!run.failure.empty()) return false;
+        for (const auto& record : run.report.at("results")) {
+            if (!record.at("ok").get<bool>()) return false;
+        }
+        return true;
+    };
     std::optional<double> serial_seconds;
     for (const auto& run : runs) {
-        if (run.model.key == "serial") serial_seconds = run.report.at("seconds").get<double>();
+        if (run.model.key == "serial" && complete(run)) serial_seconds = run.report.at("seconds").get<double>();
     }
     std::vector<Row> rows;
     for (const auto& run : runs) {
@@ -18,7 +27,7 @@ std::vector<Row> make_rows(const std::vector<ModelRun>& runs) {
         // Counted from the per-URL records, not copied from the program's own totals.
         for (const auto& record : run.report.at("results")) (record.at("ok").get<bool>() ? row.ok : row.failed) += 1;
         row.seconds = run.report.at("seconds").get<double>();
-        if (serial_seconds && row.seconds > 0) row.speedup = *serial_seconds / row.seconds;
+        if (serial_seconds && row.seconds > 0 && complete(run)) row.speedup = *serial_seconds / row.seconds;
         row.ideal_seconds = run.ideal_seconds;
         row.peak_in_flight = run.server_peak_in_flight;
         row.cpu_seconds = run.usage.cpu_user_s + run.usage.cpu_system_s;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/posix.hpp"
+#include "common/text.hpp"
 #include "simulator/request.hpp"
 #include "simulator/site_model.hpp"
 
@@ -353,17 +354,31 @@ int main(int argc, char** argv) {
     Server server;  // before the io_context: it must outlive every coroutine (see Server)
 
     CLI::App app{"sitesim: the tour's offline internet, an HTTP/1.1 server with simulated latency and faults"};
-    app.add_option("--port", port, "TCP port (0: let the kernel pick a free one)")->capture_default_str();
+    // Numbers are decimal: CLI11 alone reads "010" as octal 8 and "0x10" as 16.
+    const CLI::Validator decimal(
+        [](std::string& value) {
+            const auto plain = tour::plain_decimal(value);
+            if (!plain) return "needs a decimal number, got '" + tour::printable(value, 40) + "'";
+            value = *plain;
+            return std::string();
+        },
+        "", "DECIMAL");
+    app.add_option("--port", port, "TCP port (0: let the kernel pick a free one)")
+        ->transform(decimal)->capture_default_str();
     app.add_option("--bind", bind_address, "address to listen on")->capture_default_str();
-    app.add_option("--seed", server.params.seed, "seed of the site model")->capture_default_str();
+    app.add_option("--seed", server.params.seed, "seed of the site model")
+        ->transform(decimal)->capture_default_str();
     app.add_option("--latency-ms", server.params.mean_latency_ms, "mean page latency in ms")
+        ->transform(decimal)
         ->check(CLI::Range(0, 3'600'000))->capture_default_str();
     app.add_option("--max-connections", server.max_connections, "open connections at most")
+        ->transform(decimal)
         ->check(CLI::PositiveNumber)->capture_default_str();
     pid_t parent_pid = 0;
     app.add_option("--parent-pid", parent_pid,
                    "End (SIGTERM) when the process with this pid, our parent, ends: a program that starts sitesim "
                    "passes its own pid, so no sitesim outlives it")
+        ->transform(decimal)
         ->check(CLI::PositiveNumber);
     app.set_version_flag("--version", std::string("sitesim ") + SITESIM_VERSION);
     try {

@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -64,13 +66,18 @@ TEST_CASE("write_json_file replaces the file whole, or leaves the old one untouc
     tour::write_json_file(path, nlohmann::json{{"first", 1}});
     tour::write_json_file(path, nlohmann::json{{"second", 2}});
     CHECK(nlohmann::json::parse(std::ifstream(path)) == nlohmann::json{{"second", 2}});
-    // A write that fails (here: the temporary file's name is taken by a directory) leaves the old
-    // file as it was, and no temporary file behind.
-    const auto blocker = std::filesystem::path(path.string() + ".tmp-" + std::to_string(::getpid()));
-    std::filesystem::create_directory(blocker);
-    CHECK_THROWS_AS(tour::write_json_file(path, nlohmann::json{{"third", 3}}), tour::InputError);
+    // A write that fails (here: a file-size limit of 8 bytes, so the temporary file's write gets
+    // EFBIG) leaves the old file as it was, and no temporary file behind.
+    rlimit old_limit{};
+    ::getrlimit(RLIMIT_FSIZE, &old_limit);
+    rlimit small = old_limit;
+    small.rlim_cur = 8;
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of the signal
+    ::setrlimit(RLIMIT_FSIZE, &small);
+    CHECK_THROWS_AS(tour::write_json_file(path, nlohmann::json{{"third", std::string(100, '3')}}), tour::InputError);
+    ::setrlimit(RLIMIT_FSIZE, &old_limit);
+    std::signal(SIGXFSZ, old_handler);
     CHECK(nlohmann::json::parse(std::ifstream(path)) == nlohmann::json{{"second", 2}});
-    std::filesystem::remove(blocker);
     // A directory that does not exist: an InputError naming the path, and nothing left behind.
     CHECK_THROWS_AS(tour::write_json_file(dir / "missing" / "x.json", nlohmann::json{}), tour::InputError);
     std::size_t files = 0;

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/sites.hpp"
+#include "hostile_server.hpp"
 #include "run_program.hpp"
 
 using tour_test::build_path;
@@ -380,6 +381,8 @@ TEST_CASE("the what-can-go-wrong table in docs/deep/07-what-can-go-wrong.md: eve
     REQUIRE(rows.size() >= 15);
     tour::SiteSimulator sim(1, 2);  // stands for the reader's sitesim on port 8080
     const std::string port = std::to_string(sim.port());
+    tour_test::HostileServer hostile;  // ... and for hostile_server.py on port 8081
+    const std::string hostile_port = std::to_string(hostile.port());
     for (const auto& row : rows) {
         CAPTURE(row.what);
         CAPTURE(row.command);
@@ -408,6 +411,7 @@ TEST_CASE("the what-can-go-wrong table in docs/deep/07-what-can-go-wrong.md: eve
         }
         // "PROGRAM ARGS", where an argument may be "<(echo LINE)": a file holding LINE.
         std::string command = replace_all(row.command, "127.0.0.1:8080", "127.0.0.1:" + port);
+        command = replace_all(command, "127.0.0.1:8081", "127.0.0.1:" + hostile_port);
         std::unique_ptr<TempFile> one_line;
         if (const auto open = command.find("<(echo "); open != std::string::npos) {
             const auto close = command.find(')', open);
