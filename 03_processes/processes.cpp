@@ -57,24 +57,16 @@ using tour::write_all;
 // process ends with _exit(), which skips atexit handlers and static destructors and does not
 // flush the stdio buffers the child inherited (with exit(), they would be written twice).
 [[noreturn]] void worker_main(int task_fd, int result_fd, const std::vector<std::string>& urls,
-                              const tour::FetchOptions& options) {
+                              const tour::NewSession& new_session) {
     int status = 0;
     try {
         // The worker's own libcurl handle, created after fork(), like Pool's initializer. A
         // handle made before fork would be copied into every child along with its open
         // connection: two processes talking on one TCP socket.
-        tour::HttpSession session(options);
+        const tour::Fetch fetch = new_session();
         std::uint32_t index = 0;
         while (read_all(task_fd, &index, sizeof index)) {  // end of file: no more work
-            const tour::FetchResult result = session.get(urls.at(index));
-            Record record{};
-            record.index = index;
-            record.http_status = static_cast<std::int32_t>(result.http_status);
-            record.bytes = result.bytes;
-            record.body_hash = result.body_hash;
-            record.start_ns = result.start.time_since_epoch().count();
-            record.end_ns = result.end.time_since_epoch().count();
-            result.error.copy(record.error, sizeof record.error - 1);
+            const Record record = to_record(index, fetch(urls.at(index)));  // record.hpp
             if (!write_all(result_fd, &record, sizeof record)) {
                 status = 1;  // the parent is gone: nobody to work for
                 break;
@@ -152,7 +144,8 @@ void deal(Worker& w, std::size_t& next, std::size_t url_count, const tour::Fetch
 // [docs:start_workers]
 // Fork `count` workers, a pipe each way for each, and deal each its first URL.
 std::vector<Worker> start_workers(std::size_t count, const std::vector<std::string>& urls,
-                                  const tour::FetchOptions& options, std::size_t& next) {
+                                  const tour::FetchOptions& options, const tour::NewSession& new_session,
+                                  std::size_t& next) {
     // A child inherits a copy of every unwritten stdio buffer: leave none to inherit.
     std::cout.flush();
     std::fflush(nullptr);
@@ -175,7 +168,7 @@ std::vector<Worker> start_workers(std::size_t count, const std::vector<std::stri
             }
             task_write.close();
             result_read.close();
-            worker_main(task_read.get(), result_write.get(), urls, options);
+            worker_main(task_read.get(), result_write.get(), urls, new_session);
         }
         pool[id].pid = pid;
         pool[id].tasks = std::move(task_write);
@@ -210,17 +203,6 @@ std::vector<pollfd> wait_for_workers(std::vector<Worker>& pool) {
     return fds;
 }
 
-// The parent rebuilds a worker's answer from the plain bytes of its Record.
-void store(const Record& record, int worker, tour::FetchResult& r) {
-    r.http_status = record.http_status;
-    r.bytes = record.bytes;
-    r.body_hash = record.body_hash;
-    r.start = tour::Clock::time_point(tour::Clock::duration(record.start_ns));
-    r.end = tour::Clock::time_point(tour::Clock::duration(record.end_ns));
-    r.error = record.error;
-    r.worker = worker;
-}
-
 // [docs:collect]
 // Read whatever comes first from any worker, until every worker has ended: a result (store it,
 // deal that worker its next URL), or the end of a worker. Returns why workers died ("worker 1
@@ -236,8 +218,10 @@ std::string collect(std::vector<Worker>& pool, std::vector<tour::FetchResult>& r
             Record record;
             const bool got = read_all(w.results.get(), &record, sizeof record);
             if (got && w.holding == record.index) {
-                store(record, static_cast<int>(id), results[record.index]);
-                progress.completed(results[record.index]);
+                tour::FetchResult& r = results[record.index];
+                from_record(record, r);  // record.hpp
+                r.worker = static_cast<int>(id);
+                progress.completed(r);
                 w.holding.reset();
                 deal(w, next, results.size(), options);
                 continue;
@@ -275,9 +259,15 @@ int default_workers() {
     return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
-// [docs:download_all]
+// The programs' sessions: real ones.
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
                                             int workers, tour::Progress& progress) {
+    return download_all(urls, options, tour::http_sessions(options), workers, progress);
+}
+
+// [docs:download_all]
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            const tour::NewSession& new_session, int workers, tour::Progress& progress) {
     if (workers < 1) throw std::invalid_argument("workers must be at least 1");
     // fork() copies only the calling thread. A lock another thread held at that moment (in
     // malloc, in stdio, in libcurl) stays locked in the child for ever. Fork single-threaded.
@@ -293,7 +283,8 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     // parent travels through its `results` pipe; everything the parent tells a worker through
     // its `tasks` pipe. Only the parent touches `results`, `next` and `progress`.
     std::size_t next = 0;  // the first URL not yet dealt
-    std::vector<Worker> pool = start_workers(std::min(urls.size(), static_cast<std::size_t>(workers)), urls, options, next);
+    const std::size_t count = std::min(urls.size(), static_cast<std::size_t>(workers));
+    std::vector<Worker> pool = start_workers(count, urls, options, new_session, next);
     const std::string deaths = collect(pool, results, next, options, progress);
 
     // Only when every worker died can URLs be left that nobody was dealt.

@@ -1,5 +1,7 @@
 #include "common/fetch.hpp"
 
+#include <memory>
+
 #include <csignal>
 #include <stdexcept>
 #include <string>
@@ -16,14 +18,6 @@ CurlGlobal::CurlGlobal() {
 }
 
 CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
-
-bool CurlGlobal::init_is_thread_safe() {
-#ifdef CURL_VERSION_THREADSAFE  // the flag itself is new in 7.84.0
-    return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE) != 0;
-#else
-    return false;
-#endif
-}
 
 namespace {
 
@@ -70,7 +64,7 @@ void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& 
     set(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
     set(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
     set(handle, CURLOPT_ACCEPT_ENCODING, "");  // like requests: accept gzip etc., count decoded bytes
-    set(handle, CURLOPT_USERAGENT, "cpp-concurrency-tour/0.1 (libcurl)");
+    set(handle, CURLOPT_USERAGENT, "cpp-concurrency-tour/" TOUR_VERSION " (libcurl)");
     set(handle, CURLOPT_WRITEFUNCTION, count_body);
     set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&state));
     set(handle, CURLOPT_ERRORBUFFER, state.error_buffer);
@@ -126,6 +120,13 @@ FetchResult HttpSession::get(const std::string& url) {
     curl_easy_setopt(handle_, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, nullptr);
     return result;
+}
+
+NewSession http_sessions(const FetchOptions& options) {
+    return [options] {
+        auto session = std::make_shared<HttpSession>(options);  // lives as long as the Fetch
+        return Fetch([session](const std::string& url) { return session->get(url); });
+    };
 }
 
 }  // namespace tour

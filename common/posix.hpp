@@ -80,8 +80,11 @@ std::optional<std::string> cannot_write(const std::filesystem::path& path);
 // only when this is 1.
 std::size_t thread_count();
 
+// The soft limit on open files (RLIMIT_NOFILE): 2^20 when unlimited, 0 when it cannot be read.
+std::size_t open_file_limit();
+
 // Raise the soft limit on open files (RLIMIT_NOFILE) to the hard limit and return the new soft
-// limit. Every connection in flight is one file descriptor, and the usual soft limit (1024) is
+// limit (as open_file_limit() reports it). Every connection in flight is one file descriptor, and the usual soft limit (1024) is
 // far below 10,000.
 std::size_t raise_open_file_limit();
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,7 +33,11 @@ inline std::string to_lower(std::string_view text) {
 // `max` bytes is cut there and ends with "... (N bytes)", so a 1 MB line is not a 1 MB message.
 std::string printable(std::string_view text, std::size_t max = 200);
 
-// Is `text` valid UTF-8 (what JSON strings must be)?
+// Is `text` valid UTF-8 (what JSON strings must be)? For the --json writers: a URL that is not
+// gets its printable() form beside it.
 bool is_utf8(std::string_view text);
+
+// 5123456 -> "5,123,456": for every count a person reads.
+std::string with_thousands(std::uint64_t n);
 
 }  // namespace tour

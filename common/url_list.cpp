@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "common/posix.hpp"
-#include "common/report.hpp"
 #include "common/text.hpp"
 
 namespace tour {

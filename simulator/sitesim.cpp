@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
                    "End (SIGTERM) when the process with this pid, our parent, ends: a program that starts sitesim "
                    "passes its own pid, so no sitesim outlives it")
         ->check(CLI::PositiveNumber);
-    app.set_version_flag("--version", std::string("sitesim ") + SITESIM_VERSION);
+    app.set_version_flag("--version", std::string("sitesim ") + TOUR_VERSION);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

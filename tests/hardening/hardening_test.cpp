@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 
 using tour_test::build_path;
