@@ -11,7 +11,7 @@
 
 #include "common/options.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 #include "serial.hpp"
 
 // [docs:main]

@@ -46,23 +46,29 @@ private:
 
 }  // namespace
 
-// [docs:download_with_futures]
 std::vector<tour::FetchResult> download_with_futures(const std::vector<std::string>& urls,
                                                      const tour::FetchOptions& options, int max_in_flight,
                                                      tour::Progress& progress) {
+    return download_with_futures(urls, tour::http_sessions(options), max_in_flight, progress);
+}
+
+// [docs:download_with_futures]
+std::vector<tour::FetchResult> download_with_futures(const std::vector<std::string>& urls,
+                                                     const tour::NewSession& new_session, int max_in_flight,
+                                                     tour::Progress& progress) {
     if (max_in_flight < 0) throw std::invalid_argument("max_in_flight must be 0 (no cap) or more");
     // Shared by every task: the semaphore (it is made for that: acquire and release are
-    // thread-safe), and `options` and `urls`, which nobody writes while tasks run.
+    // thread-safe), and `new_session` and `urls`, which nobody writes while tasks run.
     const auto cap = max_in_flight == 0 ? std::max<std::ptrdiff_t>(1, std::ssize(urls)) : max_in_flight;
     std::counting_semaphore<> in_flight(cap);
 
     // A task owns everything it touches but the semaphore: its own session (so its own
     // connection: nothing is reused between tasks), its own result. No try/catch: whatever it
     // throws is stored in its future and thrown again by get().
-    auto download_site = [&in_flight, &options](const std::string& url) {
+    auto download_site = [&in_flight, &new_session](const std::string& url) {
         const Permit permit(in_flight);  // waits while `cap` requests are in flight
-        tour::HttpSession session(options);
-        tour::FetchResult result = session.get(url);
+        const tour::Fetch fetch = new_session();  // this task's own session
+        tour::FetchResult result = fetch(url);
         result.url = url;
         return result;
     };
@@ -86,7 +92,7 @@ std::vector<tour::FetchResult> download_with_futures(const std::vector<std::stri
     // [f.result() for f in futures]: in input order; get() waits for that task and hands over
     // its result, or rethrows its exception here, on this thread. (Had anything escaped this
     // loop, each remaining future's destructor would still wait for its task: no task can
-    // outlive `in_flight` or `options`.)
+    // outlive `in_flight` or `new_session`.)
     std::vector<tour::FetchResult> results(urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i) {
         try {

@@ -19,4 +19,9 @@ std::vector<tour::FetchResult> download_with_futures(const std::vector<std::stri
                                                      const tour::FetchOptions& options, int max_in_flight,
                                                      tour::Progress& progress);
 
+// The same, each task's session made by `new_session` (a test passes its own).
+std::vector<tour::FetchResult> download_with_futures(const std::vector<std::string>& urls,
+                                                     const tour::NewSession& new_session, int max_in_flight,
+                                                     tour::Progress& progress);
+
 }  // namespace threads

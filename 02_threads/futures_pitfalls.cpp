@@ -27,7 +27,7 @@
 #include <sys/resource.h>
 
 #include "common/fetch.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 
 namespace {
 

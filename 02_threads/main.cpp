@@ -14,7 +14,7 @@
 
 #include "common/options.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 #include "futures.hpp"
 #include "threads.hpp"
 

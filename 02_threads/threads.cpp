@@ -26,7 +26,6 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
-#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -34,17 +33,17 @@ namespace threads {
 namespace {
 
 // [docs:fetch_one]
-// One URL, on the calling worker thread; `session` is this thread's alone, made on first use
-// (the demo's get_session()). Network errors already are values; an exception (from the fetch or
-// from making the session) becomes this URL's error here, because an exception that escapes a
-// thread's function calls std::terminate: the whole program dies.
-tour::FetchResult fetch_one(std::optional<tour::HttpSession>& session, const tour::FetchOptions& options,
-                            const std::string& url) {
+// One URL, on the calling worker thread. `fetch` (its session) belongs to this thread alone: made
+// on first use, like the demo's get_session(), and never touched by another thread. Whatever happens,
+// the outcome is a FetchResult. Network errors already are values; an exception (from the
+// fetch, or from creating the session) is caught here and becomes this URL's error, because an
+// exception that escapes a thread's function calls std::terminate: the whole program dies.
+tour::FetchResult fetch_one(tour::Fetch& fetch, const tour::NewSession& new_session, const std::string& url) {
     const tour::Clock::time_point start = tour::Clock::now();
     std::string failure;
     try {
-        if (!session) session.emplace(options);
-        tour::FetchResult result = session->get(url);
+        if (!fetch) fetch = new_session();
+        tour::FetchResult result = fetch(url);
         result.url = url;
         return result;
     } catch (const std::exception& e) {
@@ -63,8 +62,14 @@ tour::FetchResult fetch_one(std::optional<tour::HttpSession>& session, const tou
 
 }  // namespace
 
-// [docs:download_all]
+// The programs' sessions: real ones.
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            int workers, tour::Progress& progress) {
+    return download_all(urls, tour::http_sessions(options), workers, progress);
+}
+
+// [docs:download_all]
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::NewSession& new_session,
                                             int workers, tour::Progress& progress) {
     if (workers < 0) throw std::invalid_argument("workers must be 0 (one thread per URL) or more");
     // --workers 0 is simply a pool as large as the list; no pool needs more threads than URLs.
@@ -73,7 +78,7 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
 
     // The shared state, all of it, and why each piece is safe without a lock:
     //
-    // `urls`, `options`: every thread reads them, none writes them. Data that nobody
+    // `urls`, `new_session`: every thread reads them, none writes them. Data that nobody
     //    writes while threads run can be shared freely.
     // `next`: the index of the first URL no thread has taken yet. fetch_add reads and
     //    increments in one indivisible step, so every index goes to exactly one thread. (With a
@@ -85,20 +90,20 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     //    after join(), which guarantees it sees everything the joined thread wrote.
     // `progress`: Progress::completed counts with an atomic and prints under a mutex, so two
     //    threads' lines never interleave (common/report.cpp).
-    // Each thread's HttpSession (a libcurl handle and its connection) is a local variable of
-    // that thread: not shared at all. One CURL handle must never be used by two threads.
+    // Each thread's session (an HttpSession: a libcurl handle and its connection) is a local
+    // variable of that thread: not shared at all. One CURL handle must never be used by two threads.
     std::atomic<std::size_t> next{0};
     std::vector<tour::FetchResult> results(urls.size());
 
     // [docs:worker]
     auto worker = [&](int worker_id) {
-        std::optional<tour::HttpSession> session;  // this thread's own, made on first use
+        tour::Fetch fetch;  // this thread's own session, made on first use
         // relaxed is enough for `next`: an index only has to be unique, and fetch_add is
         // indivisible in every memory order. Nothing else is published through it: each slot
         // reaches the caller through join(). (counter_bench.cpp measures the orders.)
         constexpr auto relaxed = std::memory_order_relaxed;
         for (std::size_t i = next.fetch_add(1, relaxed); i < urls.size(); i = next.fetch_add(1, relaxed)) {
-            results[i] = fetch_one(session, options, urls[i]);
+            results[i] = fetch_one(fetch, new_session, urls[i]);
             results[i].worker = worker_id;
             progress.completed(results[i]);
         }

@@ -19,4 +19,9 @@ namespace threads {
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
                                             int workers, tour::Progress& progress);
 
+// The same, with each thread's session made by `new_session` (the one above passes
+// tour::http_sessions(options); a test passes its own).
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::NewSession& new_session,
+                                            int workers, tour::Progress& progress);
+
 }  // namespace threads

@@ -52,44 +52,12 @@ std::map<std::string, long> smaps_rollup(pid_t pid) {
     return fields;
 }
 
-
 void touch(char* buffer, std::size_t bytes, char value) {
     for (std::size_t i = 0; i < bytes; i += 4096) buffer[i] = value;  // one write per page
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    int children = 80;
-    std::size_t touch_mib = 0;
-    std::size_t parent_mib = 64;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--touch-mib" && i + 1 < argc) {
-            touch_mib = std::strtoul(argv[++i], nullptr, 10);
-        } else if (arg == "--parent-mib" && i + 1 < argc) {
-            parent_mib = std::strtoul(argv[++i], nullptr, 10);
-        } else if (!arg.empty() && arg[0] != '-') {
-            children = std::atoi(arg.c_str());
-        } else {
-            std::fprintf(stderr, "usage: fork_cost [CHILDREN] [--parent-mib P] [--touch-mib M]\n");
-            return 2;
-        }
-    }
-    if (children < 1 || children > 2000 || touch_mib > parent_mib) {
-        std::fprintf(stderr, "fork_cost: need 1..2000 children and --touch-mib <= --parent-mib\n");
-        return 2;
-    }
-
-    // A parent with a real heap: every page written once, so it is resident.
-    std::vector<char> heap(parent_mib * mib);
-    touch(heap.data(), heap.size(), 1);
-    const auto parent = smaps_rollup(getpid());
-    std::printf("parent: %zu MiB heap written; Rss %.1f MiB\n", parent_mib, parent.at("Rss") / 1024.0);
-
-    const tour::CpuShareMeter meter;  // did we get the CPU? (common/cpu_share.hpp)
-
-    // 1. fork + _exit + waitpid, one at a time.
+// 1. fork + _exit + waitpid, one child after another.
+void measure_fork_time(int children) {
     std::vector<double> micros;
     for (int i = 0; i < children; ++i) {
         const auto start = Clock::now();
@@ -104,8 +72,10 @@ int main(int argc, char** argv) {
     for (double m : micros) total += m;
     std::printf("fork + _exit + waitpid, %d children one after another: median %.0f us, mean %.0f us\n", children,
                 micros[micros.size() / 2], total / static_cast<double>(micros.size()));
+}
 
-    // 2. N children alive at once, each having written touch_mib of the inherited heap.
+// 2. N children alive at once, each having written touch_mib MiB of the heap it inherited.
+void measure_children_memory(std::vector<char>& heap, int children, std::size_t touch_mib) {
     int ready[2];
     int release[2];
     if (pipe(ready) != 0 || pipe(release) != 0) die("pipe");
@@ -146,6 +116,41 @@ int main(int argc, char** argv) {
     std::printf("%d children alive, each wrote %zu MiB of the inherited heap; per child:\n", children, touch_mib);
     std::printf("  Rss %.1f MiB, Pss %.2f MiB, Private_Dirty %.2f MiB, Shared %.1f MiB\n", per_child("Rss"),
                 per_child("Pss"), per_child("Private_Dirty"), per_child("Shared_Clean") + per_child("Shared_Dirty"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int children = 80;
+    std::size_t touch_mib = 0;
+    std::size_t parent_mib = 64;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--touch-mib" && i + 1 < argc) {
+            touch_mib = std::strtoul(argv[++i], nullptr, 10);
+        } else if (arg == "--parent-mib" && i + 1 < argc) {
+            parent_mib = std::strtoul(argv[++i], nullptr, 10);
+        } else if (!arg.empty() && arg[0] != '-') {
+            children = std::atoi(arg.c_str());
+        } else {
+            std::fprintf(stderr, "usage: fork_cost [CHILDREN] [--parent-mib P] [--touch-mib M]\n");
+            return 2;
+        }
+    }
+    if (children < 1 || children > 2000 || touch_mib > parent_mib) {
+        std::fprintf(stderr, "fork_cost: need 1..2000 children and --touch-mib <= --parent-mib\n");
+        return 2;
+    }
+
+    // A parent with a real heap: every page written once, so it is resident.
+    std::vector<char> heap(parent_mib * mib);
+    touch(heap.data(), heap.size(), 1);
+    const auto parent = smaps_rollup(getpid());
+    std::printf("parent: %zu MiB heap written; Rss %.1f MiB\n", parent_mib, parent.at("Rss") / 1024.0);
+
+    const tour::CpuShareMeter meter;  // did we get the CPU? (common/cpu_share.hpp)
+    measure_fork_time(children);
+    measure_children_memory(heap, children, touch_mib);
     tour::print_cpu_notice(std::cout, meter.stop());
     return 0;
 }

@@ -12,7 +12,7 @@
 
 #include "common/options.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 #include "processes.hpp"
 
 int main(int argc, char** argv) {

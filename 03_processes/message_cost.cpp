@@ -55,13 +55,6 @@ tour::FetchResult sample_result(std::uint32_t index) {
     return r;
 }
 
-Record to_record(const tour::FetchResult& r, std::uint32_t index) {
-    Record rec{index, static_cast<std::int32_t>(r.http_status), r.bytes, r.body_hash,
-               r.start.time_since_epoch().count(), r.end.time_since_epoch().count(), {}};
-    r.error.copy(rec.error, sizeof rec.error - 1);  // cut to fit; the rest stays NUL
-    return rec;
-}
-
 std::string to_json(const tour::FetchResult& r) {
     return nlohmann::json{{"url", r.url},
                           {"status", r.http_status},
@@ -118,7 +111,7 @@ Measured pipe_round_trips(std::uint32_t n, bool as_json) {
                 message += text;  // one write: two would wake the parent twice per message
                 if (!tour::write_all(result_write.get(), message.data(), message.size())) ::_exit(1);
             } else {  // plain bytes: the struct as it lies in memory
-                const Record record = to_record(result, index);
+                const Record record = processes::to_record(index, result);
                 if (!tour::write_all(result_write.get(), &record, sizeof record)) ::_exit(1);
             }
         }
@@ -213,7 +206,7 @@ double encode_decode_ns(std::uint32_t n, bool as_json) {
         if (as_json) {
             check += from_json(to_json(result)).bytes;
         } else {
-            const Record record = to_record(result, i);
+            const Record record = processes::to_record(i, result);
             Record copy;
             std::memcpy(&copy, &record, sizeof copy);
             check += copy.bytes;

@@ -26,4 +26,10 @@ int default_workers();
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
                                             int workers, tour::Progress& progress);
 
+// The same, each worker's session made by `new_session`, called in the worker after fork (the
+// one above passes tour::http_sessions(options); a test passes its own). `options` gives the
+// request timeout the deadlines are built on.
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            const tour::NewSession& new_session, int workers, tour::Progress& progress);
+
 }  // namespace processes

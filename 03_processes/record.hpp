@@ -1,10 +1,12 @@
 // The message a chapter 3 worker sends back for one URL, through its results pipe. Shared by the
-// model (processes.cpp) and the measurement of what such a message costs (message_cost.cpp), so
-// both send the same bytes.
+// model (processes.cpp), the measurement of what such a message costs (message_cost.cpp), so
+// both send the same bytes, and chapter 6's ranks (06_mpi/downloads.cpp), which send it with MPI.
 #pragma once
 
 #include <cstdint>
 #include <type_traits>
+
+#include "common/fetch.hpp"
 
 #include <limits.h>
 
@@ -24,5 +26,28 @@ struct Record {
 // A write of at most PIPE_BUF bytes to a pipe is atomic: the record arrives whole or not at all.
 static_assert(sizeof(Record) <= PIPE_BUF);
 static_assert(std::is_trivially_copyable_v<Record>);
+
+// One URL's result as the Record that carries it (the error text cut to fit).
+inline Record to_record(std::uint32_t index, const tour::FetchResult& result) {
+    Record record{};
+    record.index = index;
+    record.http_status = static_cast<std::int32_t>(result.http_status);
+    record.bytes = result.bytes;
+    record.body_hash = result.body_hash;
+    record.start_ns = result.start.time_since_epoch().count();
+    record.end_ns = result.end.time_since_epoch().count();
+    result.error.copy(record.error, sizeof record.error - 1);
+    return record;
+}
+
+// The receiver rebuilds the result from the Record's plain bytes (url and worker are its own).
+inline void from_record(const Record& record, tour::FetchResult& result) {
+    result.http_status = record.http_status;
+    result.bytes = record.bytes;
+    result.body_hash = record.body_hash;
+    result.start = tour::Clock::time_point(tour::Clock::duration(record.start_ns));
+    result.end = tour::Clock::time_point(tour::Clock::duration(record.end_ns));
+    result.error = record.error;
+}
 
 }  // namespace processes

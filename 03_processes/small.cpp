@@ -13,15 +13,15 @@ namespace processes::small {
 
 // [docs:small]
 struct Answer { std::size_t index; bool ok; std::uint64_t bytes; };  // plain numbers: no pointers
-std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, std::size_t workers) {
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, std::size_t workers, const tour::NewSession& new_session) {
     std::vector<std::pair<pid_t, tour::Fd>> children;  // each child, and the end of its pipe we read
     for (std::size_t w = 0; w < workers; ++w) {
         auto [from_child, to_parent] = tour::make_pipe();
         const pid_t pid = ::fork();  // returns twice: 0 in the new child, the child's pid in the parent
         if (pid == 0) {  // the child: a copy of this process, with a session of its own
-            tour::HttpSession session;
+            const tour::Fetch fetch = new_session();
             for (std::size_t i = w; i < urls.size(); i += workers) {
-                const tour::FetchResult r = session.get(urls[i]);
+                const tour::FetchResult r = fetch(urls[i]);
                 const Answer answer{i, r.ok(), r.bytes};
                 tour::write_all(to_parent.get(), &answer, sizeof answer);
             }
@@ -38,5 +38,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     return results;
 }
 // [/docs:small]
+
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, std::size_t workers) {
+    return download_all(urls, workers, tour::http_sessions(tour::FetchOptions{}));
+}
 
 }  // namespace processes::small

@@ -15,4 +15,8 @@ namespace processes::small {
 // single-threaded process (fork copies only the calling thread) with SIGPIPE ignored.
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, std::size_t workers);
 
+// The same, with the sessions a test hands it (tests/support/fake_session.hpp); each child makes one.
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, std::size_t workers,
+                                            const tour::NewSession& new_session);
+
 }  // namespace processes::small

@@ -25,7 +25,7 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
-#include <sys/resource.h>
+#include "common/posix.hpp"  // open_file_limit
 
 #include "async_http_client.hpp"
 
@@ -102,12 +102,8 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
 // [/docs:download_all]
 
 std::size_t connection_budget() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
-    if (limit.rlim_cur == RLIM_INFINITY) return std::size_t{1} << 20;
-    constexpr std::size_t reserve = 64;  // stdio, the epoll fd, curl's wake-up pair, --json ...
-    const auto soft = static_cast<std::size_t>(limit.rlim_cur);
-    return soft > reserve ? soft - reserve : 0;
+    const std::size_t soft = tour::open_file_limit();
+    return soft > descriptor_reserve ? soft - descriptor_reserve : 0;
 }
 
 std::size_t in_flight_cap(int workers, std::size_t url_count, std::ostream& err) {

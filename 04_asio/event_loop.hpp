@@ -32,8 +32,12 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
                                             const tour::FetchOptions& options,
                                             std::size_t max_in_flight, tour::Progress& progress);
 
-// The soft limit on open files, minus a reserve for the program's other files (stdio, epoll,
-// the simulator pipe, --json): how many connections can be open at once.
+// Descriptors kept for the program's other files (stdio, epoll, curl's wake-up pair, the
+// simulator pipe, --json), not for connections.
+inline constexpr std::size_t descriptor_reserve = 64;
+
+// The soft limit on open files (tour::open_file_limit) minus descriptor_reserve: how many
+// connections can be open at once.
 std::size_t connection_budget();
 
 // --workers N turned into a cap on requests in flight: 0 means none (one coroutine per URL).

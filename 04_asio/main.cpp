@@ -13,7 +13,7 @@
 #include "common/options.hpp"
 #include "common/posix.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 #include "event_loop.hpp"
 
 int main(int argc, char** argv) {

@@ -89,7 +89,7 @@ Response parse_head(std::string_view head) {
 asio::awaitable<Response> get(asio::ip::tcp::socket& socket, std::string& buffer, std::string_view host,
                               std::string_view target) {
     const std::string request = "GET " + std::string(target) + " HTTP/1.1\r\nHost: " + std::string(host) +
-                                "\r\nUser-Agent: cpp-concurrency-tour/0.1 (raw_http)\r\nAccept: */*\r\n\r\n";
+                                "\r\nUser-Agent: cpp-concurrency-tour/" TOUR_VERSION " (raw_http)\r\nAccept: */*\r\n\r\n";
     co_await asio::async_write(socket, asio::buffer(request), asio::use_awaitable);
 
     // The head ends at the first blank line. read_until may read past it: the rest stays in

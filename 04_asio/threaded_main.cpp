@@ -18,7 +18,8 @@
 #include "common/options.hpp"
 #include "common/posix.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "common/text.hpp"
+#include "simulator/sites.hpp"
 #include "threaded_loop.hpp"
 
 int main(int argc, char** argv) {
@@ -29,8 +30,7 @@ int main(int argc, char** argv) {
     tour::Options options;
     tour::add_download_options(app, options);
     int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    tour::add_workers_option(app, workers, "Threads running the pages' CPU work (default: one per core)", 1)
-        ->check(CLI::Range(1, 256));
+    tour::add_workers_option(app, workers, "Threads running the pages' CPU work (default: one per core)", 1, 256);
     std::uint64_t work = 2'000;
     app.add_option("--work", work,
                    "CPU work per page, in thousands of rounds of a 64-bit mixing function (default 2000: "

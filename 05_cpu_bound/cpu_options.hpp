@@ -34,4 +34,12 @@ int cores();
 // also refuses work past cpu::max_number, and --model par in a build without it.
 void add_options(CLI::App& app, Options& options);
 
+// The options of the work itself, shared with chapter 6 (06_mpi): --tasks, --size, --start, and
+// --json FILE (checked writable while parsing).
+void add_work_options(CLI::App& app, Options& options);
+
+// Throws CLI::ValidationError when the last number (start + tasks * size) is past max_number.
+// For the app's callback, which runs inside parsing: the error is reported like any usage error.
+void check_work(const Options& options);
+
 }  // namespace cpu

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/report.hpp"
+#include "common/text.hpp"
 
 namespace cpu {
 

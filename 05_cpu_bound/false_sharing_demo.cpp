@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/report.hpp"
+#include "common/text.hpp"
 #include "cpu_report.hpp"
 
 namespace cpu {

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "common/report.hpp"
+#include "common/text.hpp"
 #include "cpu_models.hpp"
 #include "cpu_report.hpp"
 #include "workload.hpp"

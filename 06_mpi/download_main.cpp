@@ -12,7 +12,7 @@
 
 #include "common/options.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 #include "downloads.hpp"
 #include "mpi_session.hpp"
 
@@ -45,12 +45,12 @@ int main(int argc, char** argv) {
         }
     }
     // Every rank waits here for the list; if rank 0 has none, they all stop together.
-    if (!mpi::share_urls(sites.urls, setup_status == 0)) return setup_status;
+    if (!mpi::share_urls(mpi, sites.urls, setup_status == 0)) return setup_status;
 
     tour::print_starting(std::cout, "MPI", sites.urls.size());
     MPI_Barrier(MPI_COMM_WORLD);  // start together: time the downloads, not a late rank's start-up
     const tour::Clock::time_point start = tour::Clock::now();
-    auto results = mpi::download_all(sites.urls, options.fetch_options());  // rank 0 gets them all
+    auto results = mpi::download_all(mpi, sites.urls, options.fetch_options());  // rank 0 gets them all
     const double seconds = tour::seconds_since(start);
     if (!mpi.root()) return 0;  // rank 0 reports for the job (and mpirun returns its status)
     tour::print_finished(std::cout, "MPI", sites.urls.size(), seconds);

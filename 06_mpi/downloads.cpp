@@ -3,43 +3,30 @@
 #include "downloads.hpp"
 
 #include <cstdint>
-#include <type_traits>
 
 #include <mpi.h>
+
+#include "03_processes/record.hpp"
 
 namespace mpi {
 namespace {
 
-// What a rank sends back for one URL: plain bytes, as through chapter 3's pipes, because a
-// pointer (std::string's) means nothing in another process, let alone on another machine.
-struct Record {
-    std::uint32_t index;    // which URL
-    std::int32_t rank;      // who fetched it
-    std::int32_t http_status;
-    std::uint64_t bytes;
-    std::uint64_t body_hash;
-    std::int64_t start_ns;  // steady_clock: one clock for every rank on ONE machine; across
-    std::int64_t end_ns;    // machines the clocks differ, and these would need converting
-    char error[400];        // cut to fit, always NUL-terminated
-};
-static_assert(std::is_trivially_copyable_v<Record>);
-
-int world(int (*what)(MPI_Comm, int*)) {
-    int value = 0;
-    what(MPI_COMM_WORLD, &value);
-    return value;
-}
+// What a rank sends back for one URL: chapter 3's Record, plain bytes, because a pointer
+// (std::string's) means nothing in another process, let alone on another machine. Its times
+// are steady_clock's: one clock for every rank on ONE machine; across machines the clocks
+// differ, and they would need converting.
+using processes::Record;
 
 // How many URLs rank r fetches when n are dealt round-robin over `size` ranks.
 int share_of(int r, int n, int size) { return (n - r + size - 1) / size; }
 
 }  // namespace
 
-bool share_urls(std::vector<std::string>& urls, bool ok) {
+bool share_urls(const Session& mpi, std::vector<std::string>& urls, bool ok) {
     // Two collectives: the lengths (-1: rank 0 failed), then every URL's bytes in one buffer.
     std::vector<long> lengths;
     std::string all;
-    if (world(MPI_Comm_rank) == 0) {
+    if (mpi.root()) {
         lengths.push_back(ok ? static_cast<long>(urls.size()) : -1);
         for (const std::string& url : urls) lengths.push_back(static_cast<long>(url.size())), all += url;
     }
@@ -58,23 +45,15 @@ bool share_urls(std::vector<std::string>& urls, bool ok) {
 }
 
 // [docs:download_all]
-std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options) {
-    const int rank = world(MPI_Comm_rank), size = world(MPI_Comm_size);
+std::vector<tour::FetchResult> download_all(const Session& mpi, const std::vector<std::string>& urls,
+                                            const tour::FetchOptions& options) {
+    const int rank = mpi.rank(), size = mpi.size();
     const int n = static_cast<int>(urls.size());
     // This rank's own libcurl handle and connection, as in chapter 3's worker: nothing is shared.
     tour::HttpSession session(options);
     std::vector<Record> mine;
     for (int i = rank; i < n; i += size) {  // round-robin: URLs rank, rank + size, ...
-        const tour::FetchResult result = session.get(urls[i]);
-        Record& record = mine.emplace_back(Record{.index = static_cast<std::uint32_t>(i),
-                                                  .rank = rank,
-                                                  .http_status = static_cast<std::int32_t>(result.http_status),
-                                                  .bytes = result.bytes,
-                                                  .body_hash = result.body_hash,
-                                                  .start_ns = result.start.time_since_epoch().count(),
-                                                  .end_ns = result.end.time_since_epoch().count(),
-                                                  .error = {}});
-        result.error.copy(record.error, sizeof record.error - 1);
+        mine.push_back(processes::to_record(static_cast<std::uint32_t>(i), session.get(urls[i])));
     }
     // MPI_Gatherv: rank r's records land at displacement[r] in rank 0's buffer. Counts are in
     // bytes (MPI_BYTE); every rank knows every share, so nobody has to ask.
@@ -89,14 +68,10 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
 
     std::vector<tour::FetchResult> results(gathered.size());  // rank 0: rebuilt in input order
     for (const Record& record : gathered) {
-        results.at(record.index) = {.url = urls[record.index],
-                                    .http_status = record.http_status,
-                                    .bytes = record.bytes,
-                                    .body_hash = record.body_hash,
-                                    .start = tour::Clock::time_point(tour::Clock::duration(record.start_ns)),
-                                    .end = tour::Clock::time_point(tour::Clock::duration(record.end_ns)),
-                                    .worker = record.rank,
-                                    .error = record.error};
+        tour::FetchResult& r = results.at(record.index);
+        processes::from_record(record, r);
+        r.url = urls[record.index];
+        r.worker = static_cast<int>(record.index % size);  // round-robin: URL i is rank i % size's
     }
     return results;
 }

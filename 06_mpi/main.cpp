@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                   << " s on rank 0 (mpirun's own start-up, before main, is not in it)\n\n";
 
         std::vector<cpu::ModelRun> runs;
-        for (const mpi::CpuModel& model : mpi::cpu_models()) {
+        for (const mpi::CpuModel& model : mpi::cpu_models(mpi)) {
             if (!options.work.selects(model.key)) continue;
             const bool dealer = model.key == "manager-worker" && mpi.size() > 1;  // rank 0 deals, computes nothing
             cpu::ModelRun run(cpu::Model{model.key, model.name, dealer ? mpi.size() - 1 : mpi.size(), {}});
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
             const tour::Clock::time_point start = tour::Clock::now();
             run.results = model.run(tasks);  // rank 0: every result; the others: none
             run.seconds = tour::seconds_since(start);
-            run.usage = mpi::sum_over_ranks(cpu::Usage::now() - before);  // every rank's CPU, added up on rank 0
+            run.usage = mpi::sum_over_ranks(mpi, cpu::Usage::now() - before);  // every rank's CPU, added up on rank 0
             if (!mpi.root()) continue;
             run.ran = true;
             run.matches = run.results == reference;

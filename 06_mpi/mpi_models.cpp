@@ -14,18 +14,6 @@
 namespace mpi {
 namespace {
 
-int world_rank() {
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    return rank;
-}
-
-int world_size() {
-    int size = 1;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    return size;
-}
-
 // Message tags: what a message from the manager means.
 constexpr int task_tag = 1;  // the body is a task's index: compute it
 constexpr int stop_tag = 2;  // no body that matters: there is no more work
@@ -46,8 +34,8 @@ void receive_gently(void* buffer, int count, MPI_Datatype type, MPI_Status& stat
 }  // namespace
 
 // [docs:static_blocks]
-std::vector<cpu::TaskResult> run_static_blocks(std::span<const cpu::Task> tasks, cpu::Work work) {
-    const std::size_t rank = world_rank(), size = world_size(), n = tasks.size();
+std::vector<cpu::TaskResult> run_static_blocks(const Session& mpi, std::span<const cpu::Task> tasks, cpu::Work work) {
+    const std::size_t rank = mpi.rank(), size = mpi.size(), n = tasks.size();
     // MPI moves numbers, not objects: each task's result is two 64-bit words in a flat array,
     // zero where another rank owns the task, so adding every rank's array gives every result.
     std::vector<std::uint64_t> mine(2 * n, 0);
@@ -67,8 +55,8 @@ std::vector<cpu::TaskResult> run_static_blocks(std::span<const cpu::Task> tasks,
 // [/docs:static_blocks]
 
 // [docs:manager_worker]
-std::vector<cpu::TaskResult> run_manager_worker(std::span<const cpu::Task> tasks, cpu::Work work) {
-    const int rank = world_rank(), size = world_size();
+std::vector<cpu::TaskResult> run_manager_worker(const Session& mpi, std::span<const cpu::Task> tasks, cpu::Work work) {
+    const int rank = mpi.rank(), size = mpi.size();
     const int n = static_cast<int>(tasks.size());
     if (size == 1) {  // no worker to deal to
         std::vector<cpu::TaskResult> results;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cpu_models.hpp"  // cpu::Work
+#include "mpi_session.hpp"  // mpi::Session: this rank, and how many
 #include "workload.hpp"    // cpu::Task, cpu::TaskResult
 
 namespace mpi {
@@ -19,12 +20,14 @@ namespace mpi {
 // Static blocks: rank r computes the r-th contiguous block of tasks, then MPI_Reduce adds every
 // rank's results into rank 0's. No messages while computing; a rank with slower tasks makes
 // everybody wait for it.
-std::vector<cpu::TaskResult> run_static_blocks(std::span<const cpu::Task> tasks, cpu::Work work = cpu::count_primes);
+std::vector<cpu::TaskResult> run_static_blocks(const Session& mpi, std::span<const cpu::Task> tasks,
+                                               cpu::Work work = cpu::count_primes);
 
 // Manager/worker: rank 0 deals one task at a time to whichever worker answers first (MPI_Send,
 // MPI_Recv from MPI_ANY_SOURCE), so uneven tasks even out. Rank 0 computes nothing: run one
 // rank more than you have cores. Alone (one rank), rank 0 does every task itself.
-std::vector<cpu::TaskResult> run_manager_worker(std::span<const cpu::Task> tasks, cpu::Work work = cpu::count_primes);
+std::vector<cpu::TaskResult> run_manager_worker(const Session& mpi, std::span<const cpu::Task> tasks,
+                                                cpu::Work work = cpu::count_primes);
 
 // `count` consecutive tasks from `start` whose sizes grow linearly (the last about twice
 // `size`, the first almost nothing): `count * size` numbers in all, like cpu::make_tasks, but

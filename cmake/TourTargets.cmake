@@ -21,6 +21,12 @@ if(NOT TOUR_SANITIZER STREQUAL "" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   target_compile_options(tour_warnings INTERFACE -Wno-maybe-uninitialized)
 endif()
 
+# The tour's version, written once (project() in CMakeLists.txt): TOUR_VERSION, "0.1.0", for
+# --version and the User-Agent. Link it PRIVATE where it is used.
+add_library(tour_version INTERFACE)
+add_library(tour::version ALIAS tour_version)
+target_compile_definitions(tour_version INTERFACE TOUR_VERSION="${PROJECT_VERSION}")
+
 # Standalone, header-only Asio.
 add_library(tour_asio INTERFACE)
 add_library(tour::asio ALIAS tour_asio)

@@ -1,5 +1,7 @@
 #include "common/fetch.hpp"
 
+#include <memory>
+
 #include <csignal>
 #include <stdexcept>
 #include <string>
@@ -20,14 +22,6 @@ CurlGlobal::CurlGlobal() {
 }
 
 CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
-
-bool CurlGlobal::init_is_thread_safe() {
-#ifdef CURL_VERSION_THREADSAFE  // the flag itself is new in 7.84.0
-    return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE) != 0;
-#else
-    return false;
-#endif
-}
 
 namespace {
 
@@ -147,7 +141,7 @@ void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& 
     set(handle, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     set(handle, CURLOPT_HEADERFUNCTION, watch_headers);
     set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&state));
-    set(handle, CURLOPT_USERAGENT, "cpp-concurrency-tour/0.1 (libcurl)");
+    set(handle, CURLOPT_USERAGENT, "cpp-concurrency-tour/" TOUR_VERSION " (libcurl)");
     set(handle, CURLOPT_WRITEFUNCTION, count_body);
     set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&state));
     set(handle, CURLOPT_ERRORBUFFER, state.error_buffer);
@@ -211,6 +205,13 @@ FetchResult HttpSession::get(const std::string& url) {
     curl_easy_setopt(handle_, CURLOPT_HEADERDATA, nullptr);
     curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, nullptr);
     return result;
+}
+
+NewSession http_sessions(const FetchOptions& options) {
+    return [options] {
+        auto session = std::make_shared<HttpSession>(options);  // lives as long as the Fetch
+        return Fetch([session](const std::string& url) { return session->get(url); });
+    };
 }
 
 }  // namespace tour

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
 
 #include <curl/curl.h>
@@ -57,8 +58,6 @@ class CurlGlobal {
 public:
     CurlGlobal();
     ~CurlGlobal();
-    // Does the libcurl we run with report CURL_VERSION_THREADSAFE (curl_version_info)?
-    static bool init_is_thread_safe();
     CurlGlobal(const CurlGlobal&) = delete;
     CurlGlobal& operator=(const CurlGlobal&) = delete;
 };
@@ -111,5 +110,15 @@ private:
     FetchOptions options_;
     CURL* handle_;
 };
+
+// One session's way to fetch a URL: an HttpSession's get, or a test's stand-in.
+using Fetch = std::function<FetchResult(const std::string& url)>;
+
+// Makes a new session and returns its fetch function: the models that run many sessions (a
+// thread's, a worker process's) take one of these, so a test can hand them its own sessions.
+using NewSession = std::function<Fetch()>;
+
+// What the programs use: each call makes a new HttpSession with `options`.
+NewSession http_sessions(const FetchOptions& options);
 
 }  // namespace tour

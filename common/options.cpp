@@ -10,9 +10,7 @@
 #include "common/output_file.hpp"
 #include "common/posix.hpp"
 #include "common/text.hpp"
-#include "common/report.hpp"
 #include "common/url_list.hpp"
-#include "common/version.hpp"
 
 namespace tour {
 
@@ -69,7 +67,7 @@ const CLI::Validator writable_file(
     [](const std::string& value) { return cannot_write(value).value_or(""); }, "", "WRITABLE");
 
 void add_version_flag(CLI::App& app) {
-    app.set_version_flag("--version", app.get_name() + " (the C++ concurrency tour) " + std::string(tour_version));
+    app.set_version_flag("--version", app.get_name() + " (the C++ concurrency tour) " + TOUR_VERSION);
 }
 
 void add_download_options(CLI::App& app, Options& options) {
@@ -104,10 +102,10 @@ void add_download_options(CLI::App& app, Options& options) {
     add_version_flag(app);
 }
 
-CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum) {
+CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum, int maximum) {
     return app.add_option("--workers", workers, help)
         ->transform(finite_number)
-        ->check(CLI::Range(minimum, 1'000'000))
+        ->check(CLI::Range(minimum, maximum))
         ->type_name("N");
 }
 

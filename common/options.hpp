@@ -40,8 +40,10 @@ struct Options {
 void add_download_options(CLI::App& app, Options& options);
 
 // --workers N, with the program's own meaning and default (`workers` holds the default when the
-// option is not given). `minimum` is 1, or 0 where 0 means "one per URL".
-CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum);
+// option is not given). `minimum` is 1, or 0 where 0 means "one per URL"; `maximum` is the
+// program's own cap, the one range --help shows.
+CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& help, int minimum,
+                                int maximum = 1'000'000);
 
 // --version, printing "<app name> (the C++ concurrency tour) <version>".
 void add_version_flag(CLI::App& app);

@@ -1,7 +1,7 @@
 // The POSIX pieces several chapters need, written once: owning a file descriptor, whole-buffer
 // pipe I/O, reaping a child and saying how it ended, and the process's thread and open-file
 // limits. Chapter 3 (processes), chapter 4 (open files), chapter 5 (fork), compare (its
-// launcher) and the simulator process (common/sites.cpp) all use these; none writes its own.
+// launcher) and the simulator process (simulator/sitesim_process.cpp) all use these; none writes its own.
 #pragma once
 
 #include <cstddef>
@@ -71,8 +71,11 @@ void die_with_parent(pid_t parent, int signal);
 // only when this is 1.
 std::size_t thread_count();
 
+// The soft limit on open files (RLIMIT_NOFILE): 2^20 when unlimited, 0 when it cannot be read.
+std::size_t open_file_limit();
+
 // Raise the soft limit on open files (RLIMIT_NOFILE) to the hard limit and return the new soft
-// limit. Every connection in flight is one file descriptor, and the usual soft limit (1024) is
+// limit (as open_file_limit() reports it). Every connection in flight is one file descriptor, and the usual soft limit (1024) is
 // far below 10,000.
 std::size_t raise_open_file_limit();
 

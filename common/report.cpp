@@ -16,19 +16,8 @@
 
 #include "common/output_file.hpp"
 #include "common/text.hpp"
-#include "common/url_list.hpp"
 
 namespace tour {
-std::string with_thousands(std::uint64_t n) {
-    const std::string digits = std::to_string(n);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 namespace {
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {

@@ -19,7 +19,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/fetch.hpp"
-#include "common/url_list.hpp"  // InputError, which write_json_file throws
+#include "common/input_error.hpp"  // what write_json_file throws
 
 namespace tour {
 
@@ -57,8 +57,6 @@ void write_json(const std::filesystem::path& path, const RunReport& report);
 // are written as U+FFFD, never an exception: the output is always valid JSON.
 void write_json_file(const std::filesystem::path& path, const nlohmann::json& document);
 
-// 5123456 -> "5,123,456".
-std::string with_thousands(std::uint64_t n);
 
 // "[37/80]" progress on stderr, only when stderr is a terminal. Safe to call from any thread:
 // the count is atomic and the printing is serialised by a mutex, so lines never interleave.

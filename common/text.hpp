@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstddef>
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -41,5 +42,8 @@ std::optional<std::string> plain_decimal(std::string_view text);
 
 // Is `text` valid UTF-8 (what JSON strings must be)?
 bool is_utf8(std::string_view text);
+
+// 5123456 -> "5,123,456": for every count a person reads.
+std::string with_thousands(std::uint64_t n);
 
 }  // namespace tour

@@ -14,7 +14,6 @@
 
 #include "common/output_file.hpp"
 #include "common/posix.hpp"
-#include "common/report.hpp"
 #include "common/text.hpp"
 
 namespace tour {

@@ -4,18 +4,13 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace tour {
+#include "common/input_error.hpp"  // what read_url_list throws
 
-// Bad input from the user (a file, an option): the programs print it and exit with status 2.
-class InputError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+namespace tour {
 
 // Why `url` cannot be fetched by the tour, or std::nullopt when it can. Only http:// and
 // https:// with a host are accepted: libcurl speaks many protocols (file://, ftp://, gopher://,

@@ -29,7 +29,7 @@
 #include "common/options.hpp"
 #include "common/output_file.hpp"
 #include "common/report.hpp"
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 #include "common/url_list.hpp"
 #include "run_model.hpp"
 #include "simulator/site_model.hpp"

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "schedule.hpp"
 
 namespace compare {

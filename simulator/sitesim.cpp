@@ -14,160 +14,29 @@
 #include <memory>
 #include <string>
 
-
 #include <asio.hpp>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/posix.hpp"
 #include "common/text.hpp"
+#include "simulator/connection.hpp"
+#include "simulator/faults.hpp"
 #include "simulator/request.hpp"
-#include "simulator/site_model.hpp"
 
 namespace {
 
-using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using namespace sitesim;
 using namespace std::chrono_literals;
 constexpr auto use_awaitable = asio::use_awaitable;
 
-constexpr auto idle_timeout = 60s;       // an idle keep-alive connection is closed after this
-constexpr auto stall_limit = 120s;       // fault=stall holds the socket at most this long
-constexpr auto linger_limit = 2s;        // how long a closing connection may drain the client's bytes
-constexpr auto slowbody_interval = 100ms;
-constexpr std::size_t chunk_size = 16 * 1024;
+constexpr auto linger_limit = 2s;  // how long a closing connection may drain the client's bytes
 
-// What /__stats reports (see the DESIGN: tests read each client model's real concurrency here).
-struct Stats {
-    std::uint64_t requests = 0, faults = 0, connections_accepted = 0;
-    std::uint64_t in_flight = 0, peak_in_flight = 0, connections = 0, peak_connections = 0;
-
-    nlohmann::json to_json() const {
-        return {{"requests", requests},       {"in_flight", in_flight},
-                {"peak_in_flight", peak_in_flight}, {"connections", connections},
-                {"peak_connections", peak_connections}, {"connections_accepted", connections_accepted},
-                {"faults", faults}};
-    }
-    void reset() {  // peaks restart from what is happening now
-        requests = faults = connections_accepted = 0;
-        peak_in_flight = in_flight;
-        peak_connections = connections;
-    }
-};
-
-// Everything the coroutines share. main creates it before the io_context, so it outlives every
-// coroutine frame (the io_context destroys unfinished ones when it is destroyed).
-struct Server {
-    sitesim::SiteParams params;
-    std::size_t max_connections = 20000;
-    std::size_t open_sockets = 0;  // every socket, also observers polling /__stats
-    Stats stats;
-};
-
-// A request is in flight from its parsed head until its response is written or abandoned:
-// RAII counts it whichever way the coroutine leaves.
-class InFlight {
-public:
-    explicit InFlight(Stats& stats) : stats_(stats) {
-        stats_.peak_in_flight = std::max(stats_.peak_in_flight, ++stats_.in_flight);
-    }
-    ~InFlight() { --stats_.in_flight; }
-    InFlight(const InFlight&) = delete;
-    InFlight& operator=(const InFlight&) = delete;
-
-private:
-    Stats& stats_;
-};
-
-// One accepted socket. Its session coroutine and its watchdog coroutine each hold a shared_ptr,
-// so it lives until both have finished; the socket is closed when the last one lets go.
-struct Connection {
-    Connection(tcp::socket s, Server& server) : socket(std::move(s)), watchdog(socket.get_executor()), server(server) {
-        ++server.open_sockets;
-    }
-    ~Connection() {
-        --server.open_sockets;
-        if (is_client) --server.stats.connections;
-    }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-
-    // The watchdog closes the socket at `deadline`; a session moves it as it makes progress.
-    void expire_after(Clock::duration limit) {
-        deadline = Clock::now() + limit;
-        if (deadline < watchdog.expiry()) watchdog.cancel();  // wake it to re-arm earlier
-    }
-    // Counted in the stats from its first page request, not at accept: a test polling /__stats
-    // on its own connection must not disturb what it measures.
-    void count_as_client() {
-        if (is_client) return;
-        is_client = true;
-        Stats& s = server.stats;
-        ++s.connections_accepted;
-        s.peak_connections = std::max(s.peak_connections, ++s.connections);
-    }
-
-    tcp::socket socket;
-    asio::steady_timer watchdog;
-    Clock::time_point deadline = Clock::now() + idle_timeout;
-    Server& server;
-    bool is_client = false;
-    std::string received;  // bytes read but not parsed yet (a pipelined request may wait here)
-};
-
-// Errors come back as values (redirect_error) instead of exceptions: a client that goes away is
-// normal life for a server, not an exceptional event.
-asio::awaitable<bool> write(Connection& c, std::string_view data) {
-    std::error_code ec;
-    co_await asio::async_write(c.socket, asio::buffer(data), asio::redirect_error(use_awaitable, ec));
-    if (!ec) c.expire_after(idle_timeout);  // progress: the client is reading
-    co_return !ec;
-}
-
-asio::awaitable<void> pause(std::chrono::milliseconds delay) {
-    // A timer, not std::this_thread::sleep_for: sleeping would block the only thread, and with it
-    // every other connection. co_await on a timer lets the loop serve them meanwhile.
-    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
-    std::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-}
-
-std::string_view reason_phrase(int status) {
-    switch (status) {
-        case 200: return "OK";
-        case 302: return "Found";
-        case 400: return "Bad Request";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        default: return status < 400 ? "Other" : "Error";
-    }
-}
-
-std::string response_head(int status, std::string_view type, std::size_t length, bool keep_alive,
-                           std::string_view location = {}) {
-    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) + "\r\n";
-    head += "Server: sitesim\r\nContent-Type: " + std::string(type) + "\r\n";
-    head += "Content-Length: " + std::to_string(length) + "\r\n";
-    if (!location.empty()) head += "Location: " + std::string(location) + "\r\n";
-    head += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    return head;
-}
-
-// Sends body bytes [from, to) of `path` in chunks, generated as they go (pages are never stored).
-asio::awaitable<bool> write_body(Connection& c, std::string_view path, std::size_t from, std::size_t to) {
-    std::array<char, chunk_size> chunk;
-    for (std::size_t offset = from; offset < to;) {
-        const std::size_t n = std::min(chunk.size(), to - offset);
-        sitesim::fill_body(path, offset, std::span(chunk.data(), n));
-        if (!co_await write(c, std::string_view(chunk.data(), n))) co_return false;
-        offset += n;
-    }
-    co_return true;
+nlohmann::json to_json(const Stats& s) {
+    return {{"requests", s.requests},       {"in_flight", s.in_flight},
+            {"peak_in_flight", s.peak_in_flight}, {"connections", s.connections},
+            {"peak_connections", s.peak_connections}, {"connections_accepted", s.connections_accepted},
+            {"faults", s.faults}};
 }
 
 // Reads until a whole request head has arrived. HeadStatus::incomplete here means the
@@ -185,13 +54,6 @@ asio::awaitable<sitesim::HeadParse> read_request_head(Connection& c) {
     }
 }
 
-// Waits until the client closes its side (or the watchdog ends the wait), discarding its bytes.
-asio::awaitable<void> drain_until_closed(Connection& c) {
-    std::array<char, 1024> sink;
-    std::error_code ec;
-    while (!ec) co_await c.socket.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
-}
-
 // An orderly close: send FIN, then read until the client's FIN. Closing with unread bytes in
 // the socket would make the kernel send a reset, which can destroy our last response (say, a
 // 431) before the client has read it.
@@ -205,9 +67,9 @@ asio::awaitable<void> close_gracefully(Connection& c) {
     c.socket.close(ec);
 }
 
-// Serves one page request, faults included. Returns whether the connection may serve another.
-asio::awaitable<bool> serve_page(Connection& c, const sitesim::RequestHead& head, const sitesim::PageRequest& page) {
-    using sitesim::Fault;
+// Serves one page request (with its fault, from faults.cpp, if it asks for one). Returns whether
+// the connection may serve another.
+asio::awaitable<bool> serve_page(Connection& c, const RequestHead& head, const PageRequest& page) {
     Stats& stats = c.server.stats;
     c.count_as_client();
     ++stats.requests;
@@ -217,40 +79,10 @@ asio::awaitable<bool> serve_page(Connection& c, const sitesim::RequestHead& head
     c.expire_after(page.delay + idle_timeout);
     co_await pause(page.delay);  // the site's latency
 
+    if (page.fault != Fault::none) co_return co_await serve_fault(c, head, page);  // faults.cpp
+
     const bool send_body = head.method != "HEAD";
     const auto headers = response_head(page.status, "text/plain", page.bytes, head.keep_alive);
-    std::error_code ec;
-    switch (page.fault) {
-        case Fault::reset:  // SO_LINGER {on, 0 s}: close() sends RST instead of FIN
-            c.socket.set_option(asio::socket_base::linger(true, 0), ec);
-            c.socket.close(ec);
-            co_return false;
-        case Fault::stall:  // never answer; hold the socket until the client gives up
-            c.expire_after(stall_limit);
-            co_await drain_until_closed(c);
-            co_return false;
-        case Fault::garbage:
-            co_await write(c, "\x01\x02 this is not HTTP \xff\xfe at all: no status line, no headers, "
-                              "just bytes that no HTTP client can parse.\r\n");
-            co_return false;
-        case Fault::redirect: {
-            const auto redirect = response_head(302, "text/plain", 0, head.keep_alive, page.location);
-            co_return co_await write(c, redirect) && head.keep_alive;
-        }
-        case Fault::truncate:  // promise the whole body, deliver half, hang up
-            if (co_await write(c, headers) && send_body) co_await write_body(c, page.path, 0, page.bytes / 2);
-            co_return false;
-        case Fault::slowbody:  // the whole body, one byte every 100 ms
-            if (!co_await write(c, headers)) co_return false;
-            for (std::size_t i = 0; send_body && i < page.bytes; ++i) {
-                co_await pause(slowbody_interval);
-                const char byte = sitesim::body_byte(page.path, i);
-                if (!co_await write(c, std::string_view(&byte, 1))) co_return false;
-            }
-            co_return head.keep_alive;
-        case Fault::none:
-            break;
-    }
     if (!co_await write(c, headers)) co_return false;
     if (send_body && !co_await write_body(c, page.path, 0, page.bytes)) co_return false;
     co_return head.keep_alive;
@@ -262,7 +94,7 @@ asio::awaitable<bool> respond(Connection& c, const sitesim::RequestHead& head) {
     const auto path = std::string_view(head.target).substr(0, head.target.find('?'));
     if (path == "/__stats" || path == "/__reset") {  // observers: not counted as requests
         if (path == "/__reset") c.server.stats.reset();
-        const auto body = (path == "/__reset" ? nlohmann::json{{"reset", true}} : c.server.stats.to_json()).dump();
+        const auto body = (path == "/__reset" ? nlohmann::json{{"reset", true}} : to_json(c.server.stats)).dump();
         const auto response = response_head(200, "application/json", body.size(), head.keep_alive) + (send_body ? body : "");
         co_return co_await write(c, response) && head.keep_alive;
     }
@@ -380,7 +212,7 @@ int main(int argc, char** argv) {
                    "passes its own pid, so no sitesim outlives it")
         ->transform(decimal)
         ->check(CLI::PositiveNumber);
-    app.set_version_flag("--version", std::string("sitesim ") + SITESIM_VERSION);
+    app.set_version_flag("--version", std::string("sitesim ") + TOUR_VERSION);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

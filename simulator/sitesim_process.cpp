@@ -44,8 +44,8 @@ std::string read_first_line(int fd, std::chrono::milliseconds timeout) {
 
 // Waits until child `pid` has exited (without reaping it), at most `limit`; false if it is still
 // running. A pidfd becomes readable when its process exits, so this returns the moment sitesim
-// is gone: a loop that checked every 10 ms added 10 ms to every run that starts the simulator,
-// a thirtieth of chapter 4's 1,000-page run (docs/04-asio.md, "One thread, 10,000 transfers").
+// is gone. A loop that sleeps and checks again would add up to one sleep to every run that
+// starts the simulator, which the fastest runs (chapter 4's) would show in their times.
 bool exits_within(pid_t pid, std::chrono::milliseconds limit) {
     // syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C", so its pidfd_open does not link from C++.
     const Fd process(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));

@@ -1,7 +1,7 @@
 // Starting sitesim as a separate process and talking to it: the client half of the simulator's
 // interface (the "listening on http://127.0.0.1:PORT" line, --parent-pid, /__stats), kept beside
 // the server that defines it. The download programs reach it through tour::select_sites
-// (common/sites.hpp); compare and the tests use it directly, to read the server's counters.
+// (simulator/sites.hpp); compare and the tests use it directly, to read the server's counters.
 //
 // Why a process and not a thread: chapter 3 forks, and fork() is only safe in a process with
 // one thread. sitesim is started with posix_spawn, which is safe from any process.
@@ -15,7 +15,7 @@
 
 #include <sys/types.h>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json.hpp>  // stats(): only who reads the counters includes this header
 
 namespace tour {
 

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "blocking.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "exercise_check.hpp"
 
 TEST_CASE("20 URLs: all fetched, and all 20 in flight at the server at once") {

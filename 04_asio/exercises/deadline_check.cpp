@@ -6,7 +6,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "deadline.hpp"
 #include "exercise_check.hpp"
 

@@ -12,7 +12,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "async_http_client.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "exercise_check.hpp"
 #include "in_flight_limit.hpp"
 

@@ -15,7 +15,7 @@
 #include <doctest/doctest.h>
 
 #include "common/fetch.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 

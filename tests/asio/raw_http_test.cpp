@@ -14,7 +14,7 @@
 #include <asio/write.hpp>
 
 #include "asio_support.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "raw_http.hpp"
 
 using asio::ip::tcp;

@@ -9,7 +9,7 @@
 #include "asio_support.hpp"
 #include "async_http_client.hpp"
 #include "common/posix.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "event_loop.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

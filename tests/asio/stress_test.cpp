@@ -11,7 +11,7 @@
 
 #include "asio_support.hpp"
 #include "async_http_client.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 
 using namespace std::chrono_literals;
 

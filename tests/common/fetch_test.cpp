@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "common/fetch.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 
@@ -98,15 +98,4 @@ TEST_CASE("nothing listening: connection refused is reported, not thrown") {
     CHECK_FALSE(r.ok());
     CHECK(r.http_status == 0);
     CHECK(r.error.find("curl error 7") != std::string::npos);
-}
-
-// `curl -V` is the curl tool reporting on the libcurl it runs with (Debian's, the one we link):
-// its "threadsafe" feature must agree with what CurlGlobal reads from curl_version_info.
-TEST_CASE("CurlGlobal::init_is_thread_safe agrees with curl -V") {
-    const auto run = tour_test::run_program("/usr/bin/curl", {"-V"}, std::chrono::seconds(10));
-    REQUIRE(run.exit_code == 0);
-    const auto features = run.out.find("Features:");
-    REQUIRE(features != std::string::npos);
-    const std::string line = run.out.substr(features, run.out.find('\n', features) - features);
-    CHECK(tour::CurlGlobal::init_is_thread_safe() == (line.find(" threadsafe") != std::string::npos));
 }

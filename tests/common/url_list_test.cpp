@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/text.hpp"
@@ -77,14 +78,31 @@ TEST_CASE("an unreadable file is rejected clearly, never read as an empty list")
     } catch (const InputError& e) {
         CHECK(std::string(e.what()) == "/proc/self/mem: read error (Input/output error)");
     }
-    // A file we may not open: only testable when not root (root ignores permission bits).
-    if (::geteuid() != 0) {
-        TempFile file("http://example.org/\n");
-        std::filesystem::permissions(file.path(), std::filesystem::perms::none);
-        CHECK_THROWS_WITH_AS(read_url_list(file.path()), doctest::Contains("cannot be read"), InputError);
-    } else {
-        MESSAGE("running as root: the permission-denied case cannot be set up, skipped");
+}
+
+TEST_CASE("a file we may not open is rejected with the system's reason") {
+    TempFile file("http://example.org/\n");
+    std::filesystem::permissions(file.path(), std::filesystem::perms::none);
+    // Root ignores permission bits, so as root the read is tried as user nobody (65534), in a
+    // child process: this one keeps its privileges. The child's exit status says what happened.
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+        try {
+            read_url_list(file.path());
+            ::_exit(1);
+        } catch (const InputError& e) {
+            ::_exit(std::string(e.what()).find("cannot be read") != std::string::npos ? 0 : 2);
+        } catch (...) {
+            ::_exit(4);
+        }
     }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    // 1: read without an error; 2: another message; 3: could not become nobody; 4: another exception
+    CHECK(WEXITSTATUS(status) == 0);
 }
 
 TEST_CASE("hostile bytes in a bad line are escaped and cut, never sent to the terminal raw") {

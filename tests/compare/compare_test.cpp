@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "charts.hpp"
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_model.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
@@ -39,11 +39,8 @@ TEST_CASE("all four models run on one list: every URL, its bytes, each model's o
     const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
     const std::map<std::string, long> default_workers = {{"Serial", 1}, {"Threads", 10}, {"Processes", cores}, {"Asio", 12}};
     std::set<std::string> expected_paths;
-    std::size_t expected_bytes = 0;
-    for (std::size_t i = 0; i < 12; ++i) {
-        expected_paths.insert(sitesim::site_path(i));
-        expected_bytes += sitesim::page_spec({1, 150}, sitesim::site_path(i)).bytes;
-    }
+    for (std::size_t i = 0; i < 12; ++i) expected_paths.insert(sitesim::site_path(i));
+    const std::uint64_t expected_bytes = tour_test::expected_bytes(1, 150, 12);
     std::vector<std::string> models;
     REQUIRE(doc["runs"].size() == 4);
     for (const auto& row : doc["runs"]) {

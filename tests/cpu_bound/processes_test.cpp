@@ -38,7 +38,8 @@ cpu::TaskResult fails_on_task_3(const cpu::Task& task) {
 // is then refused (rightly): say so instead of failing.
 bool single_threaded() {
     if (tour::thread_count() == 1) return true;
-    MESSAGE("skipped: this process already has " << tour::thread_count() << " threads; run each test case alone (as ctest does)");
+    tour_test::skip_test("this process already has " + std::to_string(tour::thread_count()) +
+                         " threads; run each test case alone (as ctest does)");
     return false;
 }
 

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "hostile_server.hpp"
 #include "run_program.hpp"
 

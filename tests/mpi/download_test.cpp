@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "mpi_launch.hpp"
 #include "simulator/site_model.hpp"
 

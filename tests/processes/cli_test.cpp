@@ -16,17 +16,12 @@
 
 using tour_test::build_path;
 using tour_test::contains;
+using tour_test::expected_bytes;
 using tour_test::run_program;
 using tour_test::TempFile;
 
 namespace {
 const auto processes_program = build_path("03_processes/03_processes");
-
-std::uint64_t expected_bytes(std::uint64_t seed, int latency_ms, std::size_t count) {
-    std::uint64_t bytes = 0;
-    for (std::size_t i = 0; i < count; ++i) bytes += sitesim::page_spec({seed, latency_ms}, sitesim::site_path(i)).bytes;
-    return bytes;
-}
 
 // Wait (30 s at most) for both workers of a two-worker run (children named 03_processes; the
 // other child is sitesim), then send `sig` to the second. It already holds a URL: the parent

@@ -1,4 +1,4 @@
-// Chapter 3's model linked with the fake session (tests/support/fake_session.hpp) instead of
+// Chapter 3's model given the fake sessions (tests/support/fake_session.hpp) instead of
 // libcurl: workers that die in the middle of a URL, by a signal or with a failure status. The
 // fake kills the worker process that fetches "fake://kill", exactly as the OOM killer would.
 //
@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fake_session.hpp"
 #include "processes.hpp"
 
 namespace {
@@ -35,7 +36,7 @@ TEST_CASE("a worker killed by a signal costs exactly the URL it held, reported w
     auto urls = ok_urls(30);
     urls[7] = "fake://kill";
     tour::Progress progress(urls.size(), false);
-    const auto results = processes::download_all(urls, tour::FetchOptions{}, 3, progress);
+    const auto results = processes::download_all(urls, tour::FetchOptions{}, tour_test::fake_sessions(), 3, progress);
 
     REQUIRE(results.size() == urls.size());
     CHECK(progress.done() == urls.size());
@@ -56,7 +57,7 @@ TEST_CASE("a worker that exits with a failure status is reported the same way") 
     auto urls = ok_urls(12);
     urls[4] = "fake://exit/3";
     tour::Progress progress(urls.size(), false);
-    const auto results = processes::download_all(urls, tour::FetchOptions{}, 2, progress);
+    const auto results = processes::download_all(urls, tour::FetchOptions{}, tour_test::fake_sessions(), 2, progress);
     std::size_t lost = 0;
     for (std::size_t i = 0; i < urls.size(); ++i) {
         if (results[i].ok()) continue;
@@ -72,7 +73,7 @@ TEST_CASE("every worker dead: the held URL is lost, the rest are reported as not
     auto urls = ok_urls(6);
     urls[2] = "fake://kill";
     tour::Progress progress(urls.size(), false);
-    const auto results = processes::download_all(urls, tour::FetchOptions{}, 1, progress);
+    const auto results = processes::download_all(urls, tour::FetchOptions{}, tour_test::fake_sessions(), 1, progress);
     REQUIRE(results.size() == 6);
     CHECK(results[0].ok());
     CHECK(results[1].ok());
@@ -90,7 +91,7 @@ TEST_CASE("two URLs that kill: two workers lost, each URL reported once, the thi
     urls[2] = "fake://kill";
     urls[11] = "fake://kill";
     tour::Progress progress(urls.size(), false);
-    const auto results = processes::download_all(urls, tour::FetchOptions{}, 3, progress);
+    const auto results = processes::download_all(urls, tour::FetchOptions{}, tour_test::fake_sessions(), 3, progress);
     std::set<int> dead_workers;
     for (std::size_t i = 0; i < urls.size(); ++i) {
         CAPTURE(i);

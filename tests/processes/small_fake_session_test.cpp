@@ -1,4 +1,4 @@
-// Chapter 3's first listing (03_processes/small.cpp) linked with the fake session
+// Chapter 3's first listing (03_processes/small.cpp) given the fake sessions
 // (tests/support/fake_session.hpp): a worker that dies takes its unanswered URLs with it, and they
 // are reported as lost, never dropped; the other workers' URLs arrive; every child is reaped.
 //
@@ -11,13 +11,14 @@
 
 #include <sys/wait.h>
 
+#include "fake_session.hpp"
 #include "small.hpp"
 
 TEST_CASE("the small version: a worker killed mid-run loses the URLs it had not answered, and says so") {
     std::vector<std::string> urls;
     for (std::size_t i = 0; i < 12; ++i) urls.push_back("fake://ok/" + std::to_string(i));
     urls[4] = "fake://kill";  // worker 1 of 3 (URLs 1, 4, 7, 10) dies at its second URL
-    const auto results = processes::small::download_all(urls, 3);
+    const auto results = processes::small::download_all(urls, 3, tour_test::fake_sessions());
     REQUIRE(results.size() == urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i) {
         CAPTURE(i);

@@ -12,7 +12,7 @@
 
 #include <unistd.h>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 #include "small.hpp"

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 
@@ -32,9 +32,7 @@ TEST_CASE("a default-shaped run against the embedded simulator prints the demo's
     CHECK(doc["model"] == "Serial");
     CHECK(doc["ok"] == 16);
     REQUIRE(doc["results"].size() == 16);
-    std::uint64_t expected_bytes = 0;
-    for (std::size_t i = 0; i < 16; ++i) expected_bytes += sitesim::page_spec({1, 3}, sitesim::site_path(i)).bytes;
-    CHECK(doc["bytes"] == expected_bytes);
+    CHECK(doc["bytes"] == tour_test::expected_bytes(1, 3, 16));
 }
 
 TEST_CASE("--repeat uses the list again, like the demo's sites * 10") {

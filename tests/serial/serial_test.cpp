@@ -2,7 +2,7 @@
 // side - one request in flight at a time over one reused connection.
 #include <doctest/doctest.h>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "serial.hpp"
 #include "simulator/site_model.hpp"

@@ -2,7 +2,7 @@
 // with the simulator's exact bytes and content, one request at a time over one connection.
 #include <doctest/doctest.h>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 #include "small.hpp"

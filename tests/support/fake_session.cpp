@@ -9,26 +9,14 @@
 
 #include <unistd.h>
 
-#include "common/fetch.hpp"
-
 namespace {
 std::atomic<std::size_t> fetches_done{0};
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
-}  // namespace
 
-namespace tour_test {
-std::size_t fake_fetches_done() { return fetches_done.load(); }
-}  // namespace tour_test
-
-namespace tour {
-
-HttpSession::HttpSession(FetchOptions options) : options_(std::move(options)), handle_(nullptr) {}
-
-HttpSession::~HttpSession() = default;
-
-FetchResult HttpSession::get(const std::string& url) {
-    FetchResult result;
+tour::FetchResult fake_get(const std::string& url) {
+    using tour::Clock;
+    tour::FetchResult result;
     result.url = url;
     result.start = Clock::now();
     if (starts_with(url, "fake://throw/")) throw std::runtime_error("boom at " + url.substr(13));
@@ -42,5 +30,14 @@ FetchResult HttpSession::get(const std::string& url) {
     ++fetches_done;
     return result;
 }
+}  // namespace
 
-}  // namespace tour
+namespace tour_test {
+
+tour::NewSession fake_sessions() {
+    return [] { return tour::Fetch(fake_get); };
+}
+
+std::size_t fake_fetches_done() { return fetches_done.load(); }
+
+}  // namespace tour_test

@@ -1,9 +1,8 @@
-// A test build's stand-in for tour::HttpSession (common/fetch.cpp): a test executable that
-// compiles a chapter's model together with fake_session.cpp, instead of linking the real
-// fetch.cpp, gets sessions that never touch the network and misbehave on request. This is the
-// seam the tests own: the chapters' code has no hook for it.
+// A test's sessions for the models that take a tour::NewSession (threads::download_all,
+// threads::download_with_futures, processes::download_all): they never touch the network and
+// misbehave on request. The seam is the models' own parameter; nothing is replaced at link time.
 //
-// What the fake does with a URL:
+// What a fake session does with a URL:
 //   fake://throw/TEXT    throws std::runtime_error("boom at TEXT")
 //   fake://throw-int     throws 42 (not a std::exception)
 //   fake://kill          the calling process dies by SIGKILL (as if the OOM killer chose it)
@@ -14,7 +13,12 @@
 
 #include <cstddef>
 
+#include "common/fetch.hpp"
+
 namespace tour_test {
+
+// Each call makes a new fake session.
+tour::NewSession fake_sessions();
 
 // How many fetches have succeeded in this process so far (thread-safe).
 std::size_t fake_fetches_done();

@@ -1,5 +1,7 @@
 #include "run_program.hpp"
 
+#include <iostream>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -122,6 +124,16 @@ TempFile::TempFile(const std::string& contents, const std::string& suffix) {
 TempFile::~TempFile() {
     std::error_code ec;
     std::filesystem::remove(path_, ec);
+}
+
+std::uint64_t expected_bytes(std::uint64_t seed, int latency_ms, std::size_t count) {
+    std::uint64_t bytes = 0;
+    for (std::size_t i = 0; i < count; ++i) bytes += sitesim::page_spec({seed, latency_ms}, sitesim::site_path(i)).bytes;
+    return bytes;
+}
+
+void skip_test(const std::string& reason) {
+    std::cout << skip_marker << reason << std::endl;
 }
 
 std::uint64_t expected_hash(const std::string& path, std::size_t bytes) {

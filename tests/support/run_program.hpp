@@ -50,6 +50,15 @@ private:
     std::filesystem::path path_;
 };
 
+// The bytes of the simulator's first `count` sites (sitesim::site_path(0), ...) with this seed
+// and mean latency: what a run that fetched them all must report.
+std::uint64_t expected_bytes(std::uint64_t seed, int latency_ms, std::size_t count);
+
+// Say that this test case cannot run here, and why, then return from it: CTest reports the case
+// as skipped, not passed (tour_add_test sets SKIP_REGULAR_EXPRESSION to this line's prefix).
+void skip_test(const std::string& reason);
+inline constexpr const char* skip_marker = "TOUR-TEST-SKIPPED: ";
+
 // tour::BodyHash of the simulator's body for `path` (no query) with `bytes` bytes.
 std::uint64_t expected_hash(const std::string& path, std::size_t bytes);
 

@@ -7,24 +7,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 
 using tour_test::build_path;
 using tour_test::contains;
+using tour_test::expected_bytes;
 using tour_test::run_program;
 using tour_test::TempFile;
 
 namespace {
 const auto threads_program = build_path("02_threads/02_threads");
-
-
-std::uint64_t expected_bytes(std::uint64_t seed, int latency_ms, std::size_t count) {
-    std::uint64_t bytes = 0;
-    for (std::size_t i = 0; i < count; ++i) bytes += sitesim::page_spec({seed, latency_ms}, sitesim::site_path(i)).bytes;
-    return bytes;
-}
 }  // namespace
 
 TEST_CASE("a run against the embedded simulator: the demo's lines, 10 workers by default, exit 0") {

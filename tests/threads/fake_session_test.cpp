@@ -1,4 +1,4 @@
-// Chapter 2's model linked with the fake session (tests/support/fake_session.hpp) instead of
+// Chapter 2's model given the fake sessions (tests/support/fake_session.hpp) instead of
 // libcurl: what the pool does when a fetch throws, and when the OS refuses a thread. No network.
 #include <doctest/doctest.h>
 
@@ -22,7 +22,7 @@ TEST_CASE("an exception thrown inside a worker is reported for its URL, never st
     for (const int workers : {1, 4, 0}) {
         CAPTURE(workers);
         tour::Progress progress(urls.size(), false);
-        const auto results = threads::download_all(urls, tour::FetchOptions{}, workers, progress);
+        const auto results = threads::download_all(urls, tour_test::fake_sessions(), workers, progress);
         REQUIRE(results.size() == urls.size());
         CHECK(progress.done() == urls.size());
         for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -44,7 +44,7 @@ TEST_CASE("an exception thrown inside a worker is reported for its URL, never st
 TEST_CASE("every fetch throwing: every URL reports it, the run still ends") {
     const std::vector<std::string> urls(12, "fake://throw/always");
     tour::Progress progress(urls.size(), false);
-    const auto results = threads::download_all(urls, tour::FetchOptions{}, 3, progress);
+    const auto results = threads::download_all(urls, tour_test::fake_sessions(), 3, progress);
     REQUIRE(results.size() == urls.size());
     for (const auto& r : results) CHECK(r.error == "exception in worker: boom at always");
 }
@@ -57,7 +57,7 @@ TEST_CASE("futures: what a task throws travels through get() and becomes its URL
     for (const int cap : {1, 3, 0}) {
         CAPTURE(cap);
         tour::Progress progress(urls.size(), false);
-        const auto results = threads::download_with_futures(urls, tour::FetchOptions{}, cap, progress);
+        const auto results = threads::download_with_futures(urls, tour_test::fake_sessions(), cap, progress);
         REQUIRE(results.size() == urls.size());
         CHECK(progress.done() == urls.size());
         for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -143,7 +143,7 @@ void check_refused_threads(Download download, const std::string& refusal) {
 TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
     check_refused_threads(
         [](const std::vector<std::string>& urls, tour::Progress& progress) {
-            return threads::download_all(urls, tour::FetchOptions{}, 0, progress);
+            return threads::download_all(urls, tour_test::fake_sessions(), 0, progress);
         },
         "not fetched: could not start thread ");
 }
@@ -153,7 +153,7 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
 TEST_CASE("futures: a thread the OS refuses is that URL's error, the other tasks still run") {
     check_refused_threads(
         [](const std::vector<std::string>& urls, tour::Progress& progress) {
-            return threads::download_with_futures(urls, tour::FetchOptions{}, 0, progress);
+            return threads::download_with_futures(urls, tour_test::fake_sessions(), 0, progress);
         },
         "exception in task: Resource temporarily unavailable");
 }

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "common/sites.hpp"
+#include "simulator/sitesim_process.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 #include "small.hpp"

@@ -1,8 +1,15 @@
-#include "common/sites.hpp"
+#include "simulator/sites.hpp"
 
-#include "common/report.hpp"  // with_thousands
+#include "common/text.hpp"  // with_thousands
+#include "common/url_list.hpp"
+#include "simulator/sitesim_process.hpp"
 
 namespace tour {
+
+SiteList::SiteList() = default;
+SiteList::SiteList(SiteList&&) noexcept = default;
+SiteList& SiteList::operator=(SiteList&&) noexcept = default;
+SiteList::~SiteList() = default;
 
 namespace {
 // The list's length after --repeat, refused before it is made when over the limit.

@@ -7,16 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "common/input_error.hpp"  // what select_sites throws
 #include "common/options.hpp"
-#include "common/url_list.hpp"  // InputError
-#include "simulator/sitesim_process.hpp"
 
 namespace tour {
 
-// The URL list of a run, and the simulator serving it (null with --urls).
+class SiteSimulator;  // simulator/sitesim_process.hpp: included by who talks to it, not by every main
+
+// The URL list of a run, and the simulator serving it (null with --urls). Destroying it stops
+// the simulator.
 struct SiteList {
     std::vector<std::string> urls;
     std::unique_ptr<SiteSimulator> simulator;
+
+    SiteList();
+    SiteList(SiteList&&) noexcept;
+    SiteList& operator=(SiteList&&) noexcept;
+    ~SiteList();
 };
 
 // --urls FILE (read_url_list) or a started simulator with --sites URLs; then --repeat.
