@@ -2,7 +2,7 @@
 // be read and an output written; and writing an output whole or not at all. Every program's
 // --json, compare's --timeline and --sweep-chart go through here.
 //
-// What an output path may be, and what happens (issue 25 items 4, 5, 6, 14):
+// What an output path may be, and what happens:
 //  * a regular file, or a name not there yet: written to a temporary file in the same directory,
 //    then renamed over it (a failed write leaves the old file whole);
 //  * a symbolic link: followed, as a shell's `>` does: the file it points to is replaced (or,

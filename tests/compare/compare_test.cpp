@@ -143,7 +143,7 @@ TEST_CASE("the table and timeline are built from the records (unit)") {
     REQUIRE(rows.size() == 2);
     CHECK(rows[0].ok == 1);
     CHECK(rows[0].failed == 1);
-    // A serial run that failed a page did less work: no baseline, so no speed-up (issue 25, item 10).
+    // A serial run that failed a page did less work: no baseline, so no speed-up.
     CHECK_FALSE(rows[1].speedup.has_value());
     compare::ModelRun serial_complete = serial;
     serial_complete.report["results"][1]["ok"] = true;

@@ -1,5 +1,5 @@
 // The programs against a hostile user, a hostile server and signals: whatever the input, no
-// hang, no orphan, no lost file (issue 11). Each case runs every program it applies to.
+// hang, no orphan, no lost file. Each case runs every program it applies to.
 #include <doctest/doctest.h>
 
 #include <atomic>

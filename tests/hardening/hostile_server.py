@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A web server that answers badly on purpose, on 127.0.0.1 (issue 25, items 2 and 3).
+"""A web server that answers badly on purpose, on 127.0.0.1.
 
 Prints its port on stdout (--port, or any free one), then answers each request by its path:
   /headers_cut        "HTTP/1.1 200 OK\\r\\nContent-Le", then closes (cut inside the headers)

@@ -1,4 +1,4 @@
-// Hardening, round 2 (issue 25): each case failed before its fix.
+// The second round of hostile tests: each case failed before its fix.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -52,7 +52,7 @@ std::map<std::string, nlohmann::json> results_of(const std::string& name, const 
 
 }  // namespace
 
-TEST_CASE("issue 25 item 2: a response cut inside its headers is a failure, not ok with 0 bytes") {
+TEST_CASE("a response cut inside its headers is a failure, not ok with 0 bytes") {
     tour_test::HostileServer server;
     const std::vector<std::string> urls = {server.url("/headers_cut"), server.url("/status_only"), server.url("/fine")};
     for (const auto& name : download_programs) {
@@ -74,7 +74,7 @@ TEST_CASE("issue 25 item 2: a response cut inside its headers is a failure, not 
     }
 }
 
-TEST_CASE("issue 25 item 3: a gzip body whose deflate stream never ends is a failure, however it is framed") {
+TEST_CASE("a gzip body whose deflate stream never ends is a failure, however it is framed") {
     tour_test::HostileServer server;
     std::vector<std::string> urls;
     for (const char* framing : {"length", "chunked", "close"}) {
@@ -119,7 +119,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> bodies(const std::string& n
 
 }  // namespace
 
-TEST_CASE("issue 25 item 1: numbers are decimal: 010 is ten (not octal eight), 0x10 is refused") {
+TEST_CASE("numbers are decimal: 010 is ten (not octal eight), 0x10 is refused") {
     for (const auto& name : download_programs) {
         CAPTURE(name);
         auto run = run_program(program(name), {"--sites", "010", "--latency-ms", "0"}, 120s);
@@ -169,7 +169,7 @@ TEST_CASE("issue 25 item 1: numbers are decimal: 010 is ten (not octal eight), 0
     CHECK(contains(sim.err, "needs a decimal number, got '0x10'"));
 }
 
-TEST_CASE("issue 25 item 16: a URL libcurl cannot parse is bad input (file:line, exit 2), not a fetch-time curl error 3") {
+TEST_CASE("a URL libcurl cannot parse is bad input (file:line, exit 2), not a fetch-time curl error 3") {
     for (const std::string url : {"http://[::1", "http://127.0.0.1:99999/a", "http://127.0.0.1:-1/a", "http://user@:8080/a"}) {
         TempFile list("# one bad line\n" + url + "\n");
         for (const auto& name : download_programs) {
@@ -204,7 +204,7 @@ std::string contents(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("issue 25 item 4: an output that is the run's input (or another output) is refused before the run") {
+TEST_CASE("an output that is the run's input (or another output) is refused before the run") {
     ScratchDir dir;
     const auto list = dir.path / "list.txt";
     std::ofstream(list) << "http://127.0.0.1:9/a\n";
@@ -227,7 +227,7 @@ TEST_CASE("issue 25 item 4: an output that is the run's input (or another output
     CHECK_FALSE(std::filesystem::exists(same));
 }
 
-TEST_CASE("issue 25 item 5: --json through a symbolic link writes the file it points to; a dangling link's target is created") {
+TEST_CASE("--json through a symbolic link writes the file it points to; a dangling link's target is created") {
     ScratchDir dir;
     std::ofstream(dir.path / "old.json") << "old\n";
     std::filesystem::create_symlink("old.json", dir.path / "link.json");                  // relative target
@@ -246,7 +246,7 @@ TEST_CASE("issue 25 item 5: --json through a symbolic link writes the file it po
     }
 }
 
-TEST_CASE("issue 25 item 6: --json to a FIFO with a reader waiting: the reader gets the whole report, nothing hangs") {
+TEST_CASE("--json to a FIFO with a reader waiting: the reader gets the whole report, nothing hangs") {
     ScratchDir dir;
     const auto fifo = dir.path / "report.fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
@@ -271,7 +271,7 @@ TEST_CASE("issue 25 item 6: --json to a FIFO with a reader waiting: the reader g
     }
 }
 
-TEST_CASE("issue 25 item 14: a --json name of 250 bytes (the limit is 255) is written, not refused as too long") {
+TEST_CASE("a --json name of 250 bytes (the limit is 255) is written, not refused as too long") {
     ScratchDir dir;
     const auto output = dir.path / (std::string(245, 'r') + ".json");
     for (const auto& name : download_programs) {
@@ -284,14 +284,14 @@ TEST_CASE("issue 25 item 14: a --json name of 250 bytes (the limit is 255) is wr
     }
 }
 
-TEST_CASE("issue 25 item 13: 05_cpu_bound checks --json before running any model") {
+TEST_CASE("05_cpu_bound checks --json before running any model") {
     const auto run = run_program(program("05_cpu_bound"), {"--json", "/proc/x/y"}, 60s);
     CHECK(run.exit_code == 2);
     CHECK(contains(run.err, "--json: /proc/x/y: cannot be written (No such file or directory)"));
     CHECK(run.out.empty());  // no model ran
 }
 
-TEST_CASE("issue 25 item 7: --urls naming a FIFO nobody writes to ends with exit 2 and a message, not a hang") {
+TEST_CASE("--urls naming a FIFO nobody writes to ends with exit 2 and a message, not a hang") {
     ScratchDir dir;
     const auto fifo = dir.path / "urls.fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
@@ -324,7 +324,7 @@ struct BusyLoops {
 
 }  // namespace
 
-TEST_CASE("issue 25, busy machine: a benchmark beside busy loops says other programs took the CPU, in the report and in --json") {
+TEST_CASE("busy machine: a benchmark beside busy loops says other programs took the CPU, in the report and in --json") {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const BusyLoops loops(2 * cores);
     TempFile json("", ".json");
@@ -354,7 +354,7 @@ TEST_CASE("issue 25, busy machine: a benchmark beside busy loops says other prog
     CHECK(nlohmann::json::parse(std::ifstream(compare_json.path()))["cpu_share"]["others_share"].get<double>() >= 0.10);
 }
 
-TEST_CASE("issue 25 item 10: compare with one model killed: that row fails with the reason, the others run, no speed-up for it") {
+TEST_CASE("compare with one model killed: that row fails with the reason, the others run, no speed-up for it") {
     TempFile json("", ".json");
     std::atomic<bool> killed{false};
     const auto kill_threads = [&](pid_t compare_pid) {
@@ -386,7 +386,7 @@ TEST_CASE("issue 25 item 10: compare with one model killed: that row fails with 
     CHECK_FALSE(runs[2]["speedup"].is_null());
 }
 
-TEST_CASE("issue 25 item 10: compare prints no speed-up for a run that failed pages") {
+TEST_CASE("compare prints no speed-up for a run that failed pages") {
     TempFile list("http://127.0.0.1:9/nothing-listens-here\n");
     TempFile json("", ".json");
     const auto run = run_program(program("compare"), {"--urls", list.path().string(), "--only", "serial,threads", "--json", json.path().string()}, 120s);
