@@ -6,8 +6,7 @@
 #include <string>
 
 #include "simulator/sitesim_process.hpp"
-#include "run_program.hpp"
-#include "simulator/site_model.hpp"
+#include "check_pages.hpp"
 #include "small.hpp"
 
 TEST_CASE("the small pool: every URL, exact bytes, `workers` requests in flight, a connection each") {
@@ -20,16 +19,7 @@ TEST_CASE("the small pool: every URL, exact bytes, `workers` requests in flight,
     constexpr int workers = 5;
     const auto results = threads::small::download_all(urls, workers);
 
-    REQUIRE(results.size() == urls.size());
-    for (std::size_t i = 0; i < urls.size(); ++i) {
-        CAPTURE(urls[i]);
-        CHECK(results[i].url == urls[i]);  // slot i holds URL i: input order
-        REQUIRE_MESSAGE(results[i].ok(), results[i].error);
-        const std::string path = tour_test::path_of(urls[i]);
-        const auto spec = sitesim::page_spec({6, 4}, path);
-        CHECK(results[i].bytes == spec.bytes);
-        CHECK(results[i].body_hash == tour_test::expected_hash(path, spec.bytes));
-    }
+    tour_test::check_all_fetched(urls, results, {6, 4});
     const auto stats = sim.stats();
     CHECK(stats["requests"] == 20);
     CHECK(stats["peak_in_flight"] == workers);

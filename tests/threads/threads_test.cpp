@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "simulator/sitesim_process.hpp"
+#include "check_pages.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 #include "futures.hpp"
@@ -22,20 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Every URL answered, in input order, with the simulator's exact bytes and content.
-void check_all_fetched(const std::vector<std::string>& urls, const std::vector<tour::FetchResult>& results,
-                       const sitesim::SiteParams& params) {
-    REQUIRE(results.size() == urls.size());
-    for (std::size_t i = 0; i < urls.size(); ++i) {
-        CAPTURE(urls[i]);
-        CHECK(results[i].url == urls[i]);
-        REQUIRE_MESSAGE(results[i].ok(), results[i].error);
-        const std::string path = tour_test::path_of(urls[i]);
-        const auto spec = sitesim::page_spec(params, path);
-        CHECK(results[i].bytes == spec.bytes);
-        CHECK(results[i].body_hash == tour_test::expected_hash(path, spec.bytes));
-    }
-}
+using tour_test::check_all_fetched;
 
 std::set<int> workers_used(const std::vector<tour::FetchResult>& results) {
     std::set<int> ids;
