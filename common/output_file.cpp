@@ -63,18 +63,21 @@ std::optional<std::string> cannot_read(const std::filesystem::path& path) {
 
 std::optional<std::string> cannot_write(const std::filesystem::path& path) {
     if (path.empty()) return "needs a file name, got an empty string";
-    const auto target = through_links(path);
+    // Something that is not a regular file (a device, a FIFO, /dev/stdout) is written in place,
+    // through `path` itself: stat() follows every link, also /proc's links to a pipe, whose
+    // target ("pipe:[1234]") names no file that through_links could find.
     struct stat info {};
-    if (::stat(target.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
         if (S_ISDIR(info.st_mode)) return printable(path.string()) + ": is a directory";
         if (S_ISFIFO(info.st_mode)) {  // permission only: see the header
-            if (::access(target.c_str(), W_OK) != 0) return cannot_be_written(path, errno);
+            if (::access(path.c_str(), W_OK) != 0) return cannot_be_written(path, errno);
             return std::nullopt;
         }
-        const Fd fd(::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK));  // /dev/null, a terminal
+        const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK));  // /dev/null, a terminal
         if (!fd) return cannot_be_written(path, errno);
         return std::nullopt;
     }
+    const auto target = through_links(path);  // a regular file, or none yet: replaced in its directory
     int error = 0;
     const auto [fd, probe] = temporary_in(directory_of(target), error);
     if (!fd) return cannot_be_written(path, error);
@@ -83,15 +86,15 @@ std::optional<std::string> cannot_write(const std::filesystem::path& path) {
 }
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
-    const auto target = through_links(path);
     struct stat info {};
-    if (::stat(target.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
-        // A device or a FIFO: there is nothing to replace, so write in place (blocking: a FIFO's
-        // reader may come later).
-        const Fd fd(::open(target.c_str(), O_WRONLY | O_CLOEXEC));
+    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+        // A device or a FIFO (also /dev/stdout on a pipe): there is nothing to replace, so write
+        // in place (blocking: a FIFO's reader may come later).
+        const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
         if (!fd || !write_all(fd.get(), text.data(), text.size())) throw InputError(cannot_be_written(path, errno));
         return;
     }
+    const auto target = through_links(path);  // a regular file, or none yet: replaced in its directory
     int error = 0;
     auto [fd, temporary] = temporary_in(directory_of(target), error);
     if (!fd) throw InputError(cannot_be_written(path, error));

@@ -227,7 +227,7 @@ TEST_CASE("an output that is the run's input (or another output) is refused befo
     CHECK_FALSE(std::filesystem::exists(same));
 }
 
-TEST_CASE("--json through a symbolic link writes the file it points to; a dangling link's target is created") {
+TEST_CASE("--json through a symbolic link writes the file it points to, and a dangling link's target is created") {
     ScratchDir dir;
     std::ofstream(dir.path / "old.json") << "old\n";
     std::filesystem::create_symlink("old.json", dir.path / "link.json");                  // relative target

@@ -325,7 +325,16 @@ def navigation(repo, work):
     docs = os.path.join(copy, "docs")
     deep = os.path.join(docs, "deep")
     os.makedirs(deep, exist_ok=True)
-    os.makedirs(os.path.join(copy, "01_serial"), exist_ok=True)
+    # The pages link code all over the tree (docs/map.md): the rest of the tree, as links to it;
+    # 01_serial as a copy, to hold the made-up file.
+    shutil.copytree(os.path.join(repo, "01_serial"), os.path.join(copy, "01_serial"))
+    for name in os.listdir(repo):
+        if name in ("docs", "tools", "01_serial", "mkdocs.yml") or name.startswith((".", "build")):
+            continue
+        os.symlink(os.path.join(repo, name), os.path.join(copy, name))
+    for name in os.listdir(os.path.join(repo, "tools")):
+        if name != "site":
+            os.symlink(os.path.join(repo, "tools", name), os.path.join(copy, "tools", name))
     with open(os.path.join(copy, "01_serial", "made_up.cpp"), "w") as f:
         f.write("// made up for the site's test\nint main() { return 0; }\n")
     chapter2 = next(n for n in chapters_of(docs) if n.startswith("02-"))
