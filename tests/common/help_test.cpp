@@ -28,7 +28,14 @@ TEST_CASE("--help shows at most one range per option, in every program") {
           "04_asio/04_asio", "04_asio/04_asio_threads", "05_cpu_bound/05_cpu_bound", "06_mpi/06_mpi",
           "06_mpi/06_mpi_download", "compare/compare", "simulator/sitesim"}) {
         CAPTURE(program);
+        // Under ASan, LeakSanitizer fails every run of an Open MPI program on Open MPI's own
+        // allocations (docs/deep/06-lab-notes.md; the mpi label is left out of the asan preset for
+        // it), and can crash at exit: leak checking off for those two, the rest of ASan on.
+        const std::string asan_options = std::getenv("ASAN_OPTIONS") ? std::getenv("ASAN_OPTIONS") : "";
+        const bool mpi = std::string(program).rfind("06_mpi/", 0) == 0;
+        if (mpi) ::setenv("ASAN_OPTIONS", (asan_options + ":detect_leaks=0").c_str(), 1);
         const auto run = tour_test::run_program(tour_test::build_path(program), {"--help"}, std::chrono::seconds(60));
+        if (mpi) ::setenv("ASAN_OPTIONS", asan_options.c_str(), 1);
         CAPTURE(run.err);
         REQUIRE(run.exit_code == 0);
         CHECK(tour_test::contains(run.out, "--help"));
