@@ -23,10 +23,6 @@ FetchOptions Options::fetch_options() const {
     return fetch;
 }
 
-const CLI::Validator not_empty(
-    [](const std::string& value) { return value.empty() ? std::string("needs a value, got an empty string") : std::string(); },
-    "", "NOT_EMPTY");
-
 const CLI::Validator finite_number(
     [](std::string& value) {
         if (value.empty()) return std::string("needs a value, got an empty string");

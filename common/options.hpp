@@ -48,12 +48,9 @@ CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& 
 // --version, printing "<app name> (the C++ concurrency tour) <version>".
 void add_version_flag(CLI::App& app);
 
-// CLI11 2.1 converts an empty argument (`--workers ""`) to 0 without complaint, which would
-// quietly mean "one thread per URL" or "no latency".
-extern const CLI::Validator not_empty;
-
 // Every number option's first step, added with ->transform() (it rewrites the value, and runs
-// before the checks): not empty (as above), and a finite *decimal* number, leading zeros
+// before the checks): not empty (CLI11 2.1 converts `--workers ""` to 0 without complaint, which would
+// quietly mean "one thread per URL" or "no latency"), and a finite *decimal* number, leading zeros
 // dropped. NaN passes every range check (each comparison with NaN is false), and `--timeout
 // nan` would switch the timeout off; infinity is no limit either. CLI11 2.1 reads integers with
 // strtol base 0: "010" would be 8 and "0x10" 16.
