@@ -11,6 +11,7 @@
 
 #include "common/options.hpp"
 #include "common/report.hpp"
+#include "common/stop.hpp"
 #include "simulator/sites.hpp"
 #include "serial.hpp"
 
@@ -28,18 +29,26 @@ int main(int argc, char** argv) {
         tour::CurlGlobal curl;                                 // once, before anything uses libcurl
         const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
         tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
+        // [docs:main_stop]
+        tour::RunStop stop;  // the run's one stop: the deadline, Ctrl-C, SIGTERM, --fail-fast
+        if (options.fail_fast) progress.stop_on_failure(stop);
+        // Blocks SIGINT/SIGTERM (while this is the only thread) and turns them and the deadline
+        // into stop.request(...) from a thread of its own; lives until the report is written.
+        const tour::StopWatcher watcher(stop, options.deadline());
+        // [/docs:main_stop]
 
         tour::print_starting(std::cout, "Serial", sites.urls.size());
         const tour::Clock::time_point start = tour::Clock::now();
-        auto results = serial::download_all(sites.urls, options.fetch_options(), progress);
+        auto results = serial::download_all(sites.urls, options.fetch_options(), stop, progress);
         const double seconds = tour::seconds_since(start);
         progress.finish();
         tour::print_finished(std::cout, "Serial", sites.urls.size(), seconds);
 
-        const tour::RunReport report{"Serial", 1, start, seconds, std::move(results)};
+        const tour::RunReport report{"Serial", 1, start, seconds, std::move(results), stop.reason()};
         tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
         if (options.json_file) tour::write_json(*options.json_file, report);
-        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
+        tour::end_by_stop_signal_at_exit(report.stop);  // Ctrl-C: once cleaned up, end by SIGINT, as a shell expects
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed, 130 Ctrl-C
     } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start
         std::cerr << "01_serial: " << e.what() << '\n';
         return 2;

@@ -48,28 +48,40 @@ private:
 
 std::vector<tour::FetchResult> download_with_futures(const std::vector<std::string>& urls,
                                                      const tour::FetchOptions& options, int max_in_flight,
-                                                     tour::Progress& progress) {
-    return download_with_futures(urls, tour::http_sessions(options), max_in_flight, progress);
+                                                     const tour::RunStop& stop, tour::Progress& progress) {
+    return download_with_futures(urls, tour::http_sessions(options, &stop), max_in_flight, stop, progress);
 }
 
 // [docs:download_with_futures]
 std::vector<tour::FetchResult> download_with_futures(const std::vector<std::string>& urls,
                                                      const tour::NewSession& new_session, int max_in_flight,
-                                                     tour::Progress& progress) {
+                                                     const tour::RunStop& stop, tour::Progress& progress) {
     if (max_in_flight < 0) throw std::invalid_argument("max_in_flight must be 0 (no cap) or more");
     // Shared by every task: the semaphore (it is made for that: acquire and release are
-    // thread-safe), and `new_session` and `urls`, which nobody writes while tasks run.
+    // thread-safe), `stop` and `progress` (both thread-safe: common/stop.hpp, common/report.hpp),
+    // and `new_session` and `urls`, which nobody writes while tasks run.
     const auto cap = max_in_flight == 0 ? std::max<std::ptrdiff_t>(1, std::ssize(urls)) : max_in_flight;
     std::counting_semaphore<> in_flight(cap);
 
-    // A task owns everything it touches but the semaphore: its own session (so its own
-    // connection: nothing is reused between tasks), its own result. No try/catch: whatever it
-    // throws is stored in its future and thrown again by get().
-    auto download_site = [&in_flight, &new_session](const std::string& url) {
+    // A task owns everything it touches but the shared objects above: its own session (so its
+    // own connection: nothing is reused between tasks), its own result. No try/catch: whatever it
+    // throws is stored in its future and thrown again by get(). It tells `progress` its result
+    // itself, at once (--fail-fast must not wait for the in-order collection below).
+    auto download_site = [&in_flight, &new_session, &stop, &progress](const std::string& url) {
+        // [docs:task_stop]
+        // No stop_token can wake a task waiting here, but after a stop each holder's transfer
+        // is aborted, and each task that then gets a permit hands it straight back.
         const Permit permit(in_flight);  // waits while `cap` requests are in flight
+        if (stop.stop_requested()) {
+            tour::FetchResult result = tour::cancelled(url, stop.reason());
+            progress.completed(result);
+            return result;
+        }
+        // [/docs:task_stop]
         const tour::Fetch fetch = new_session();  // this task's own session
         tour::FetchResult result = fetch(url);
         result.url = url;
+        progress.completed(result);
         return result;
     };
 
@@ -100,12 +112,13 @@ std::vector<tour::FetchResult> download_with_futures(const std::vector<std::stri
         } catch (const std::exception& e) {
             results[i].url = urls[i];
             results[i].error = std::string("exception in task: ") + e.what();
+            progress.completed(results[i]);  // a task that threw reported nothing itself
         } catch (...) {
             results[i].url = urls[i];
             results[i].error = "exception in task (not a std::exception)";
+            progress.completed(results[i]);
         }
         results[i].worker = static_cast<int>(i);  // every task ran on a thread of its own
-        progress.completed(results[i]);
     }
     return results;
 }

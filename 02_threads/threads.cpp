@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <exception>
 #include <stdexcept>
+#include <stop_token>
 #include <thread>
 
 namespace threads {
@@ -62,15 +63,15 @@ tour::FetchResult fetch_one(tour::Fetch& fetch, const tour::NewSession& new_sess
 
 }  // namespace
 
-// The programs' sessions: real ones.
+// The programs' sessions: real ones, whose transfers abort when `stop` says so.
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
-                                            int workers, tour::Progress& progress) {
-    return download_all(urls, tour::http_sessions(options), workers, progress);
+                                            int workers, const tour::RunStop& stop, tour::Progress& progress) {
+    return download_all(urls, tour::http_sessions(options, &stop), workers, stop, progress);
 }
 
 // [docs:download_all]
 std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::NewSession& new_session,
-                                            int workers, tour::Progress& progress) {
+                                            int workers, const tour::RunStop& stop, tour::Progress& progress) {
     if (workers < 0) throw std::invalid_argument("workers must be 0 (one thread per URL) or more");
     // --workers 0 is simply a pool as large as the list; no pool needs more threads than URLs.
     const std::size_t thread_count =
@@ -90,12 +91,16 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     //    after join(), which guarantees it sees everything the joined thread wrote.
     // `progress`: Progress::completed counts with an atomic and prints under a mutex, so two
     //    threads' lines never interleave (common/report.cpp).
+    // `stop`: the run's std::stop_source (common/stop.hpp). Any thread may ask it to stop (the
+    //    watcher on Ctrl-C or the deadline, a worker's Progress::completed on --fail-fast); each
+    //    worker holds a std::stop_token of it and reads it (an atomic load) before every URL.
     // Each thread's session (an HttpSession: a libcurl handle and its connection) is a local
     // variable of that thread: not shared at all. One CURL handle must never be used by two threads.
     std::atomic<std::size_t> next{0};
     std::vector<tour::FetchResult> results(urls.size());
 
     // [docs:worker]
+    const std::stop_token token = stop.token();  // read by every thread: a stop_token is made for that
     auto worker = [&](int worker_id) {
         tour::Fetch fetch;  // this thread's own session, made on first use
         // relaxed is enough for `next`: an index only has to be unique, and fetch_add is
@@ -103,7 +108,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
         // reaches the caller through join(). (counter_bench.cpp measures the orders.)
         constexpr auto relaxed = std::memory_order_relaxed;
         for (std::size_t i = next.fetch_add(1, relaxed); i < urls.size(); i = next.fetch_add(1, relaxed)) {
-            results[i] = fetch_one(fetch, new_session, urls[i]);
+            // Stopped: take the index (each URL gets a result) but fetch nothing.
+            results[i] = token.stop_requested() ? tour::cancelled(urls[i], stop.reason())
+                                                : fetch_one(fetch, new_session, urls[i]);
             results[i].worker = worker_id;
             progress.completed(results[i]);
         }
@@ -113,6 +120,9 @@ std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls
     std::vector<std::jthread> pool;
     pool.reserve(thread_count);
     try {
+        // (A std::jthread has a stop_source of its own too, one per thread, and passes its token to
+        // a function whose first parameter takes one. One stop for the whole run is one shared
+        // source instead: `token` above.)
         for (std::size_t id = 0; id < thread_count; ++id) pool.emplace_back(worker, static_cast<int>(id));
     } catch (const std::exception& e) {
         // The OS refused a thread (std::system_error, EAGAIN: too many threads, or no memory for

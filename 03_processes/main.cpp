@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
     CLI::App app{"Chapter 3 of the C++ concurrency tour: download the sites with a pool of forked worker processes, "
                  "each with its own connection. The parent deals the URLs one at a time through a pipe per worker "
                  "and reads the results back through another; a worker that crashes costs the URL it held, which "
-                 "is reported.",
+                 "is reported. --deadline, a first Ctrl-C or SIGTERM, or --fail-fast stops the run: the parent closes every "
+                 "worker's task pipe, each aborts its request, and every URL not fetched is reported as cancelled.",
                  "03_processes"};
     tour::Options options;
     tour::add_download_options(app, options);
@@ -33,19 +34,26 @@ int main(int argc, char** argv) {
         tour::CurlGlobal curl;
         const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
         tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
+        tour::RunStop stop;  // --deadline, the first Ctrl-C or SIGTERM, or --fail-fast (docs/03-processes.md#stopping)
+        if (options.fail_fast) progress.stop_on_failure(stop);
+        // SIGINT and SIGTERM become data for the model's poll() loop, not a handler; blocked from
+        // here on, so the workers forked next inherit them blocked. No thread needed, none allowed.
+        tour::StopSignals signals;
 
         tour::print_starting(std::cout, "Processes", sites.urls.size());
         const tour::Clock::time_point start = tour::Clock::now();
-        auto results = processes::download_all(sites.urls, options.fetch_options(), workers, progress);
+        auto results = processes::download_all(sites.urls, options.fetch_options(), workers, progress,
+                                               {&stop, &signals, options.deadline()});
         const double seconds = tour::seconds_since(start);
         progress.finish();
         tour::print_finished(std::cout, "Processes", sites.urls.size(), seconds);
 
         const int pool_size = static_cast<int>(std::min<std::size_t>(workers, sites.urls.size()));  // processes forked
-        const tour::RunReport report{"Processes", pool_size, start, seconds, std::move(results)};
+        const tour::RunReport report{"Processes", pool_size, start, seconds, std::move(results), stop.reason()};
         tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
         if (options.json_file) tour::write_json(*options.json_file, report);
-        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed or were lost
+        tour::end_by_stop_signal_at_exit(report.stop);  // Ctrl-C: once cleaned up, end by SIGINT, as a shell expects
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed, 130 Ctrl-C
     } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start
         std::cerr << "03_processes: " << e.what() << '\n';
         return 2;

@@ -24,10 +24,12 @@
 #include <unordered_map>
 #include <utility>
 
+#include <asio/cancellation_state.hpp>
 #include <asio/post.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 namespace event_loop {
@@ -98,19 +100,24 @@ struct AsyncHttpClient::Transfer {
         if (easy == nullptr) throw std::runtime_error("curl_easy_init failed");
     }
     ~Transfer() {
-        if (in_multi) {  // the coroutine was cancelled or destroyed mid-transfer
-            curl_multi_remove_handle(core->multi, easy);
-            --core->in_flight;
-        }
+        remove();                 // the coroutine was destroyed mid-transfer (its io_context went first)
         curl_easy_cleanup(easy);  // after remove_handle, never before
     }
     Transfer(const Transfer&) = delete;
     Transfer& operator=(const Transfer&) = delete;
 
-    void finish(CURLcode result) {  // curl reported CURLMSG_DONE
+    // Take the handle out of the multi (once). Mid-transfer, curl closes its connection here: a
+    // half-read response leaves it unusable. curl calls on_socket (CURL_POLL_REMOVE) from inside
+    // this call, which is allowed: it is our call into curl, from a handler, not the reverse.
+    void remove() {
+        if (!in_multi) return;
         curl_multi_remove_handle(core->multi, easy);
         in_multi = false;
         --core->in_flight;
+    }
+
+    void finish(CURLcode result) {  // curl reported CURLMSG_DONE
+        remove();
         code = result;
         done = true;
         finished.cancel();  // wakes the coroutine (posted: it does not run inside this call)
@@ -309,6 +316,14 @@ asio::awaitable<FetchResult> AsyncHttpClient::run_transfer(std::shared_ptr<Core>
     FetchResult result;
     result.url = url;
     result.start = Clock::now();
+    // Cancelled before it began (a stop that came while the caller was queued): curl never
+    // hears of it. Checked here, not left to the co_await below, which would throw instead.
+    const asio::cancellation_state cancel = co_await asio::this_coro::cancellation_state;
+    if (cancel.cancelled() != asio::cancellation_type::none) {
+        result.end = result.start;
+        result.error = cancelled_error;
+        co_return result;
+    }
     Transfer transfer(core);  // in this frame: alive until the coroutine ends
     try {
         prepare_transfer(transfer.easy, url, core->options, transfer.state);  // as HttpSession::get
@@ -318,14 +333,17 @@ asio::awaitable<FetchResult> AsyncHttpClient::run_transfer(std::shared_ptr<Core>
         transfer.in_multi = true;
         ++core->in_flight;
         // Suspend until Transfer::finish cancels the timer. The loop runs other coroutines and
-        // other transfers meanwhile: this is the cooperative switch.
+        // other transfers meanwhile: this is the cooperative switch. This wait is also what a
+        // cancellation of the caller interrupts: it ends at once, with operation_aborted.
         asio::error_code ignored;
         co_await transfer.finished.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         result.end = Clock::now();
         if (transfer.done) {
             finish_transfer(transfer.easy, transfer.code, transfer.state, result);
-        } else {
-            result.error = "cancelled";  // ~Transfer removes the handle from the multi
+        } else {  // cancelled: out of curl now, so that the caller sees it gone
+            transfer.remove();
+            result.bytes = transfer.state.bytes;  // what had arrived: a cancelled page is not a page
+            result.error = cancelled_error;
         }
     } catch (const std::runtime_error& e) {
         result.end = Clock::now();

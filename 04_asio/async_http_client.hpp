@@ -35,6 +35,9 @@ namespace event_loop {
 //    looking: set_scale_options in async_http_client.cpp).
 enum class Connections { reuse, one_per_request };
 
+// FetchResult::error of a request whose operation was cancelled (AsyncHttpClient::async_get).
+inline constexpr const char* cancelled_error = "cancelled";
+
 class AsyncHttpClient {
 public:
     // Requests are driven by `io`, which must outlive the client; call async_get from
@@ -46,10 +49,16 @@ public:
 
     // GET `url`. Completes when the body has fully arrived or the transfer failed; like
     // HttpSession::get it never throws for network or HTTP errors (they are in
-    // FetchResult::error). If the awaiting coroutine is cancelled (for example it lost an
-    // `||` race against a deadline timer), the transfer is aborted and the result says
-    // "cancelled". The returned awaitable holds what it needs: it stays valid even if the
-    // client object is destroyed before it finishes.
+    // FetchResult::error). The returned awaitable holds what it needs: it stays valid even if
+    // the client object is destroyed before it finishes.
+    //
+    // Cancellation (Asio's per-operation cancellation, terminal type): the awaiting coroutine's
+    // cancellation slot, bound with asio::bind_cancellation_slot to co_spawn's handler, or the
+    // `||` of asio/experimental/awaitable_operators.hpp when the other side wins. At any point,
+    // at once: before the transfer starts (curl never sees it), while connecting, mid-body. It
+    // completes once, with error == cancelled_error and the bytes that had arrived; by then the
+    // transfer is out of curl and its connection closed. A cancellation after completion does
+    // nothing. It is a result, not an exception: the caller decides what a cancel means.
     asio::awaitable<tour::FetchResult> async_get(std::string url);
 
     // Transfers started and not yet finished (for tests and progress displays).

@@ -4,11 +4,13 @@
 #include <cstddef>
 #include <exception>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/fetch.hpp"
 #include "common/report.hpp"
+#include "common/stop.hpp"
 
 namespace event_loop {
 
@@ -28,21 +30,16 @@ struct KeepFirstFailure {
 // max_in_flight requests in flight. One FetchResult per URL, in input order; worker = the lane
 // that fetched it. Network failures are results; anything else (a bug, a set-up failure)
 // is rethrown here after the loop has finished every other request.
-std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls,
-                                            const tour::FetchOptions& options,
-                                            std::size_t max_in_flight, tour::Progress& progress);
-
-// Descriptors kept for the program's other files (stdio, epoll, curl's wake-up pair, the
-// simulator pipe, --json), not for connections.
-inline constexpr std::size_t descriptor_reserve = 64;
-
-// The soft limit on open files (tour::open_file_limit) minus descriptor_reserve: how many
-// connections can be open at once.
-std::size_t connection_budget();
+// Stops early when `stop` is requested (from any thread), when `deadline` has passed since the
+// call, or on the first SIGINT/SIGTERM while it runs (loop_stop.hpp): the requests in flight
+// are cancelled and every URL not fetched is a result "cancelled (why)".
+std::vector<tour::FetchResult> download_all(const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                                            std::size_t max_in_flight, tour::RunStop& stop,
+                                            std::optional<tour::Clock::duration> deadline, tour::Progress& progress);
 
 // --workers N turned into a cap on requests in flight: 0 means none (one coroutine per URL).
 // Each request in flight holds a socket, so the cap is lowered to what the open-file limit
-// allows, with a message on `err` saying so.
+// leaves room for, with a message on `err` saying so (tour::cap_by_open_files).
 std::size_t in_flight_cap(int workers, std::size_t url_count, std::ostream& err);
 
 }  // namespace event_loop

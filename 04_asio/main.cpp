@@ -5,6 +5,7 @@
 //   ./build/04_asio/04_asio                          # 80 pages from the embedded simulator
 //   ./build/04_asio/04_asio --sites 10000 --latency-ms 20
 //   ./build/04_asio/04_asio --workers 100            # at most 100 requests in flight
+//   ./build/04_asio/04_asio --deadline 0.1           # stop after 100 ms: the rest is "cancelled (deadline)"
 #include <exception>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "common/options.hpp"
 #include "common/posix.hpp"
 #include "common/report.hpp"
+#include "common/stop.hpp"
 #include "simulator/sites.hpp"
 #include "event_loop.hpp"
 
@@ -38,19 +40,24 @@ int main(int argc, char** argv) {
         const tour::SiteList sites = tour::select_sites(options);  // set-up (may start the simulator): not timed
         tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
         const std::size_t cap = event_loop::in_flight_cap(workers, sites.urls.size(), std::cerr);  // 0: no cap
+        tour::RunStop stop;  // the run's one stop: the deadline, Ctrl-C, SIGTERM, --fail-fast
+        if (options.fail_fast) progress.stop_on_failure(stop);
+        // No watcher thread here: the loop itself watches the signals and the deadline
+        // (event_loop/loop_stop.hpp), while download_all runs.
 
-        tour::print_starting(std::cout, "Asio", sites.urls.size());
+        tour::print_starting(std::cout, "Event loop", sites.urls.size());
         const tour::Clock::time_point start = tour::Clock::now();
-        auto results = event_loop::download_all(sites.urls, options.fetch_options(), cap, progress);
+        auto results = event_loop::download_all(sites.urls, options.fetch_options(), cap, stop, options.deadline(), progress);
         const double seconds = tour::seconds_since(start);
         progress.finish();
-        tour::print_finished(std::cout, "Asio", sites.urls.size(), seconds);
+        tour::print_finished(std::cout, "Event loop", sites.urls.size(), seconds);
 
         const int lanes = static_cast<int>(cap == 0 ? sites.urls.size() : cap);
-        const tour::RunReport report{"Asio", lanes, start, seconds, std::move(results)};
+        const tour::RunReport report{"Event loop", lanes, start, seconds, std::move(results), stop.reason()};
         tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
         if (options.json_file) tour::write_json(*options.json_file, report);
-        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
+        tour::end_by_stop_signal_at_exit(report.stop);  // Ctrl-C: once cleaned up, end by SIGINT, as a shell expects
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed, 130 Ctrl-C
     } catch (const tour::InputError& e) {  // a bad URL file, a simulator that would not start
         std::cerr << "04_asio: " << e.what() << '\n';
         return 2;

@@ -18,6 +18,7 @@
 #include "common/options.hpp"
 #include "common/posix.hpp"
 #include "common/report.hpp"
+#include "common/stop.hpp"
 #include "common/text.hpp"
 #include "simulator/sites.hpp"
 #include "threaded_loop.hpp"
@@ -45,24 +46,30 @@ int main(int argc, char** argv) {
         tour::CurlGlobal curl;          // once, before any thread
         const tour::SiteList sites = tour::select_sites(options);  // set-up: not timed
         tour::Progress progress = tour::Progress::for_terminal(sites.urls.size());
+        tour::RunStop stop;  // the deadline, Ctrl-C, SIGTERM, --fail-fast: watched by the network loop
+        if (options.fail_fast) progress.stop_on_failure(stop);
 
-        tour::print_starting(std::cout, "Asio + CPU threads", sites.urls.size());
+        tour::print_starting(std::cout, "Event loop + CPU threads", sites.urls.size());
         const tour::Clock::time_point start = tour::Clock::now();
         auto outcome = threaded_loop::download_and_process(sites.urls, options.fetch_options(), workers,
-                                                           work * 1'000, progress);
+                                                           work * 1'000, stop, options.deadline(), progress);
         const double seconds = tour::seconds_since(start);
         progress.finish();
-        tour::print_finished(std::cout, "Asio + CPU threads", sites.urls.size(), seconds);
+        tour::print_finished(std::cout, "Event loop + CPU threads", sites.urls.size(), seconds);
         std::cout << "  CPU work: " << outcome.finish_order.size() << " pages x " << tour::with_thousands(work * 1'000)
                   << " rounds on " << workers << (workers == 1 ? " thread" : " threads") << " (" << outcome.work_threads
                   << " of them used), digest 0x" << std::hex << std::setw(16) << std::setfill('0') << outcome.digest
-                  << std::dec << std::setfill(' ') << '\n';
+                  << std::dec << std::setfill(' ');
+        if (outcome.work_stopped > 0) std::cout << "; stopped before the work of " << outcome.work_stopped << " more";
+        std::cout << '\n';
 
         const int lanes = static_cast<int>(sites.urls.size());  // every request in flight at once
-        const tour::RunReport report{"Asio + CPU threads", lanes, start, seconds, std::move(outcome.results)};
+        const tour::RunReport report{"Event loop + CPU threads", lanes, start, seconds, std::move(outcome.results),
+                                     stop.reason()};
         tour::print_summary(std::cout, std::cerr, report);
         if (options.json_file) tour::write_json(*options.json_file, report);
-        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
+        tour::end_by_stop_signal_at_exit(report.stop);  // Ctrl-C: once cleaned up, end by SIGINT, as a shell expects
+        return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed, 130 Ctrl-C
     } catch (const tour::InputError& e) {
         std::cerr << "04_asio_threads: " << e.what() << '\n';
         return 2;

@@ -31,12 +31,13 @@ void add_options(CLI::App& app, Options& options) {
                              1, 1024);  // each may be a forked process: a typo must not fork a million
     app.add_option("--oversubscribe", options.oversubscribe, "Threads for the oversubscribed model (default 64)")
         ->transform(tour::finite_number)->check(CLI::Range(1, 4096))->type_name("N");
-    app.add_flag("--scaling", options.scaling,
+    auto* scaling = app.add_flag("--scaling", options.scaling,
                  "Instead of the models: time the serial model at 1/4, 1/2 and all of --size, to show the time grows "
                  "linearly with the work (nothing was optimised away)");
     app.add_flag("--false-sharing", options.false_sharing,
                  "Instead of the models: time --workers threads bumping per-thread counters that share a cache line, "
-                 "then padded to a line each, then kept local (exercise 5.1)");
+                 "then padded to a line each, then kept local (exercise 5.1)")
+        ->excludes(scaling);  // each is instead of the models: asked for both, one would be dropped silently
     app.footer("Exit status: 0 every model matched the reference; 1 a model failed or differed; 2 bad usage.");
     tour::add_version_flag(app);
 

@@ -29,6 +29,14 @@ int main(int argc, char** argv) {
                "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; more ranks than cores: mpirun --oversubscribe).\n"
                "Exit status: 0 every URL was fetched; 1 some failed (listed on stderr); 2 bad usage or bad input.");
     if (const auto exit_now = mpi.parse_command_line(app, argc, argv)) return *exit_now;  // same on every rank
+    if (options.fail_fast) {  // every rank parsed the same argv: they all stop here
+        if (mpi.root()) {
+            std::cerr << "06_mpi_download: --fail-fast is not offered under MPI: a rank cannot stop another rank's "
+                         "request, only send it a message it must poll for, or end the whole job with MPI_Abort "
+                         "(docs/06-mpi.md, \"Stopping\"); --deadline works (each rank keeps the time itself)\n";
+        }
+        return 2;
+    }
 
     tour::CurlGlobal curl;  // in every rank: each is a process with its own libcurl
     tour::SiteList sites;   // rank 0's: the list, and the simulator serving it (for as long as main runs)
@@ -50,18 +58,23 @@ int main(int argc, char** argv) {
     tour::print_starting(std::cout, "MPI", sites.urls.size());
     MPI_Barrier(MPI_COMM_WORLD);  // start together: time the downloads, not a late rank's start-up
     const tour::Clock::time_point start = tour::Clock::now();
-    auto results = mpi::download_all(mpi, sites.urls, options.fetch_options());  // rank 0 gets them all
+    const auto deadline = options.deadline() ? std::optional(start + *options.deadline()) : std::nullopt;
+    auto downloads = mpi::download_all(mpi, sites.urls, options.fetch_options(), deadline);  // rank 0 gets them all
     const double seconds = tour::seconds_since(start);
     if (!mpi.root()) return 0;  // rank 0 reports for the job (and mpirun returns its status)
     tour::print_finished(std::cout, "MPI", sites.urls.size(), seconds);
 
-    const tour::RunReport report{"MPI", mpi.size(), start, seconds, std::move(results)};
+    const tour::RunReport report{"MPI", mpi.size(), start, seconds, std::move(downloads.results), downloads.stop};
     tour::print_summary(std::cout, std::cerr, report);  // counts on stdout, each failure on stderr
+    int status = 2;
     try {
         if (options.json_file) tour::write_json(*options.json_file, report);
+        status = tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
     } catch (const tour::InputError& e) {
         std::cerr << "06_mpi_download: " << e.what() << '\n';
-        return 2;
     }
-    return tour::exit_status(report, sites.urls.size());  // 0 all fetched, 1 some failed
+    // A stuck rank never reaches MPI_Finalize, and the others would wait there for it for ever:
+    // MPI's only way to end a job without one of its ranks is MPI_Abort, which ends them all.
+    if (downloads.rank_stuck) mpi.abort_job("a rank is stuck (see above); the report is complete", 1);
+    return status;
 }

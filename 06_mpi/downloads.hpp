@@ -2,10 +2,12 @@
 // worker, each with its own libcurl session) with MPI as the transport instead of fork and pipes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/fetch.hpp"
+#include "common/stop.hpp"
 #include "mpi_session.hpp"
 
 namespace mpi {
@@ -15,11 +17,23 @@ namespace mpi {
 // false: the job ends together, instead of the others waiting for ever for a list.
 bool share_urls(const Session& mpi, std::vector<std::string>& urls, bool ok);
 
-// Every rank fetches URLs rank, rank + size, rank + 2 * size, ... with its own HttpSession; the
-// results are gathered to rank 0 (MPI_Gatherv), which gets one FetchResult per URL in input
-// order (worker = the rank that fetched it). The other ranks get an empty vector. Every rank
-// must call it with the same list.
-std::vector<tour::FetchResult> download_all(const Session& mpi, const std::vector<std::string>& urls,
-                                            const tour::FetchOptions& options);
+// What download_all gives rank 0 (the other ranks get an empty one).
+struct Downloads {
+    std::vector<tour::FetchResult> results;  // one per URL, in input order (worker = the rank)
+    // A rank sent nothing for longer than a request may take (stopped, stuck): its URLs are
+    // reported lost, and the job cannot end normally, because MPI_Finalize would wait for that
+    // rank for ever. Rank 0 reports, then ends the job with MPI_Abort.
+    bool rank_stuck = false;
+    tour::StopReason stop = tour::StopReason::none;  // rank 0's deadline passed during the run
+};
+
+// Every rank fetches URLs rank, rank + size, rank + 2 * size, ... with its own HttpSession and
+// sends each result to rank 0 as it has it; rank 0 fetches its share, then collects the others'
+// (MPI_Recv from any rank), giving each rank the request timeout plus a grace period to send
+// its next result. With a `deadline` (--deadline), each rank stops there on its own: its
+// transfer in progress is aborted, and the URLs it has not started come back cancelled. Every
+// rank must call it with the same list.
+Downloads download_all(const Session& mpi, const std::vector<std::string>& urls, const tour::FetchOptions& options,
+                       std::optional<tour::Clock::time_point> deadline);
 
 }  // namespace mpi

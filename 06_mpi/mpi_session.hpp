@@ -6,8 +6,10 @@
 // send what they found to it.
 #pragma once
 
+#include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <string>
 
 #include "common/options.hpp"
 
@@ -18,7 +20,10 @@ namespace mpi {
 class Session {
 public:
     Session(int& argc, char**& argv) {
-        MPI_Init(&argc, &argv);  // errors abort the whole job (MPI_ERRORS_ARE_FATAL)
+        // FUNNELED: this process may have other threads (06_mpi_download's deadline timer), but
+        // only this one calls MPI. Errors abort the whole job (MPI_ERRORS_ARE_FATAL).
+        int provided = 0;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
         MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
         MPI_Comm_size(MPI_COMM_WORLD, &size_);
         // Only rank 0 prints: with 4 ranks, --help or a usage error would otherwise appear 4
@@ -30,6 +35,14 @@ public:
     ~Session() { MPI_Finalize(); }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
+
+    // End the whole job now, every rank (MPI_Abort; mpirun exits with `status`), after saying
+    // why on stderr. For when MPI_Finalize cannot work: a rank will never get there.
+    [[noreturn]] void abort_job(const std::string& why, int status) const {
+        std::cerr << "rank " << rank_ << ": ending the job with MPI_Abort: " << why << std::endl;
+        MPI_Abort(MPI_COMM_WORLD, status);
+        std::abort();  // MPI_Abort does not return; the compiler does not know that
+    }
 
     int rank() const { return rank_; }
     int size() const { return size_; }

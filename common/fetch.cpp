@@ -2,12 +2,15 @@
 
 #include <memory>
 
+#include <cerrno>
 #include <csignal>
 #include <stdexcept>
 #include <string>
 
+#include <sys/socket.h>
 #include <zlib.h>
 
+#include "common/posix.hpp"  // open_file_limit
 #include "common/text.hpp"
 
 namespace tour {
@@ -107,6 +110,14 @@ std::size_t watch_headers(char* data, std::size_t size, std::size_t count, void*
     return n;
 }
 
+// libcurl calls this often during a transfer (also while it waits for the server); a non-zero
+// return aborts the transfer with CURLE_ABORTED_BY_CALLBACK. Called on the transfer's thread,
+// so it may read the stop (atomic) but must not block.
+int check_stop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto& state = *static_cast<const TransferState*>(user);
+    return state.stop != nullptr && state.stop->stop_requested() ? 1 : 0;
+}
+
 template <typename Value>
 void set(CURL* handle, CURLoption option, Value value) {
     if (const CURLcode code = curl_easy_setopt(handle, option, value); code != CURLE_OK) {
@@ -116,13 +127,21 @@ void set(CURL* handle, CURLoption option, Value value) {
     }
 }
 
+// libcurl's socket(), as its default does it, keeping errno when it fails (see TransferState).
+curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+    const curl_socket_t fd = ::socket(address->family, address->socktype, address->protocol);
+    if (fd == CURL_SOCKET_BAD) static_cast<TransferState*>(user)->socket_errno = errno;
+    return fd;
+}
+
 }  // namespace
 
 void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& options,
-                      TransferState& state) {
+                      TransferState& state, const RunStop* stop) {
     // [docs:prepare_transfer]
     state = TransferState{};
     state.max_bytes = options.max_body_bytes;
+    state.stop = stop;
     set(handle, CURLOPT_URL, url.c_str());
     // Only web protocols, also after a redirect: a server must not be able to send us to
     // file:///etc/passwd or gopher://.
@@ -147,6 +166,15 @@ void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& 
     set(handle, CURLOPT_ERRORBUFFER, state.error_buffer);
     if (!options.ca_file.empty()) set(handle, CURLOPT_CAINFO, options.ca_file.c_str());
     // [/docs:prepare_transfer]
+    // [docs:abort_transfer]
+    // Stopping a blocking transfer: curl_easy_perform cannot be interrupted from outside, but it
+    // calls this callback often, and a non-zero return aborts it.
+    set(handle, CURLOPT_XFERINFOFUNCTION, check_stop);
+    set(handle, CURLOPT_XFERINFODATA, static_cast<void*>(&state));
+    set(handle, CURLOPT_NOPROGRESS, stop != nullptr ? 0L : 1L);
+    // [/docs:abort_transfer]
+    set(handle, CURLOPT_OPENSOCKETFUNCTION, open_socket);  // only to keep socket()'s errno
+    set(handle, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&state));
 }
 
 void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, FetchResult& result) {
@@ -156,7 +184,10 @@ void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, Fe
     result.http_status = status;
     result.bytes = state.bytes;
     result.body_hash = state.body_hash.value();
-    if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    if (code == CURLE_ABORTED_BY_CALLBACK && state.stop != nullptr && state.stop->stop_requested()) {
+        result.cancelled = state.stop->reason();
+        result.error = cancelled_text(result.cancelled);
+    } else if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {
         result.error = "body larger than the limit of " + std::to_string(state.max_bytes) + " bytes";
     } else if (!state.decode_error.empty()) {
         result.error = state.decode_error;
@@ -176,10 +207,24 @@ void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, Fe
         result.error.clear();
     }
     // [/docs:finish_transfer]
+    if (!result.ok() && (state.socket_errno == EMFILE || state.socket_errno == ENFILE)) {
+        result.error = (state.socket_errno == EMFILE
+                            ? "out of file descriptors (limit " + std::to_string(open_file_limit()) + "): "
+                            : std::string("the system is out of file descriptors (ENFILE): ")) + result.error;
+    }
 }
 
-HttpSession::HttpSession(FetchOptions options)
-    : options_(std::move(options)), handle_(curl_easy_init()) {
+FetchResult cancelled(const std::string& url, StopReason reason) {
+    FetchResult result;
+    result.url = url;
+    result.start = result.end = Clock::now();
+    result.cancelled = reason;
+    result.error = cancelled_text(reason);
+    return result;
+}
+
+HttpSession::HttpSession(FetchOptions options, const RunStop* stop)
+    : options_(std::move(options)), stop_(stop), handle_(curl_easy_init()) {
     if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
 }
 
@@ -191,7 +236,7 @@ FetchResult HttpSession::get(const std::string& url) {
     TransferState state;
     result.start = Clock::now();
     try {
-        prepare_transfer(handle_, url, options_, state);
+        prepare_transfer(handle_, url, options_, state, stop_);
         const CURLcode code = curl_easy_perform(handle_);  // blocks until done or failed
         result.end = Clock::now();
         finish_transfer(handle_, code, state, result);
@@ -204,12 +249,14 @@ FetchResult HttpSession::get(const std::string& url) {
     curl_easy_setopt(handle_, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(handle_, CURLOPT_HEADERDATA, nullptr);
     curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(handle_, CURLOPT_XFERINFODATA, nullptr);
+    curl_easy_setopt(handle_, CURLOPT_NOPROGRESS, 1L);
     return result;
 }
 
-NewSession http_sessions(const FetchOptions& options) {
-    return [options] {
-        auto session = std::make_shared<HttpSession>(options);  // lives as long as the Fetch
+NewSession http_sessions(const FetchOptions& options, const RunStop* stop) {
+    return [options, stop] {
+        auto session = std::make_shared<HttpSession>(options, stop);  // lives as long as the Fetch
         return Fetch([session](const std::string& url) { return session->get(url); });
     };
 }

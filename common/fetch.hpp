@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "common/hash.hpp"
+#include "common/stop.hpp"
 
 struct z_stream_s;  // zlib's decoder state (zlib.h stays out of this header)
 
@@ -43,9 +44,18 @@ struct FetchResult {
     Clock::time_point end{};      // ...and ended (for timelines)
     int worker = 0;               // which thread / process / lane fetched it
     std::string error;            // empty on success, otherwise the reason, for a human
+    // Not none when a stop cost this URL: never started, or aborted mid-transfer. Then `error` is
+    // cancelled_text(cancelled) and the report counts it apart from the failures.
+    StopReason cancelled = StopReason::none;
 
     bool ok() const { return error.empty(); }
+    bool was_cancelled() const { return cancelled != StopReason::none; }
+    bool failed() const { return !ok() && !was_cancelled(); }
 };
+
+// The result of a URL that a stop kept from starting: error "cancelled (deadline)" etc. Every
+// model reports the URLs it did not start with this, never drops them.
+FetchResult cancelled(const std::string& url, StopReason reason);
 
 // curl_global_init/curl_global_cleanup, once per program, in main, before any thread starts.
 // Why: curl_global_init is thread-safe only since libcurl 7.84.0 and only in builds that say so
@@ -81,23 +91,34 @@ struct TransferState {
     bool compressed_stream_ended = false;
     std::uint64_t compressed_bytes = 0;  // body bytes as they came off the wire
     std::string decode_error;            // why the body could not be decoded
+    const RunStop* stop = nullptr;       // asked by the progress callback: abort when it says stop
     char error_buffer[CURL_ERROR_SIZE] = {};
+    // errno of a socket() that failed (EMFILE: this process is out of file descriptors): libcurl
+    // 7.88 reports it as "Couldn't connect to server" and keeps no errno (CURLINFO_OS_ERRNO 0).
+    int socket_errno = 0;
 };
 
 // Set every option a tour request uses on `handle` (URL, protocols, timeouts, redirects, body
-// counting into `state`). `state` must outlive the transfer.
+// counting into `state`). `state` must outlive the transfer. With a `stop`, libcurl's progress
+// callback (CURLOPT_XFERINFOFUNCTION) aborts the transfer once stop->stop_requested(): libcurl
+// calls it many times a second while data flows, and while it waits too (its manual promises
+// about once a second; libcurl 7.88 here did about every 0.2 s), so that is how long an abort
+// takes in the easy interface. `stop` must outlive the transfer.
 void prepare_transfer(CURL* handle, const std::string& url, const FetchOptions& options,
-                      TransferState& state);
+                      TransferState& state, const RunStop* stop = nullptr);
 
 // Turn curl's result code and the response into the error text of `result` ("" on success),
-// filling http_status and bytes.
+// filling http_status and bytes. A transfer our progress callback aborted is cancelled
+// (result.cancelled = the stop's reason), not an error.
 void finish_transfer(CURL* handle, CURLcode code, const TransferState& state, FetchResult& result);
 
 // A blocking HTTP client that reuses one connection (like requests.Session). Not thread-safe:
 // give each thread its own.
 class HttpSession {
 public:
-    explicit HttpSession(FetchOptions options = {});
+    // With a `stop`, a get() in progress is aborted when it says stop (see prepare_transfer);
+    // `stop` must outlive the session.
+    explicit HttpSession(FetchOptions options = {}, const RunStop* stop = nullptr);
     ~HttpSession();
     HttpSession(const HttpSession&) = delete;
     HttpSession& operator=(const HttpSession&) = delete;
@@ -108,6 +129,7 @@ public:
 
 private:
     FetchOptions options_;
+    const RunStop* stop_;
     CURL* handle_;
 };
 
@@ -118,7 +140,8 @@ using Fetch = std::function<FetchResult(const std::string& url)>;
 // thread's, a worker process's) take one of these, so a test can hand them its own sessions.
 using NewSession = std::function<Fetch()>;
 
-// What the programs use: each call makes a new HttpSession with `options`.
-NewSession http_sessions(const FetchOptions& options);
+// What the programs use: each call makes a new HttpSession with `options` (and `stop`: see
+// HttpSession). A test's own NewSession that wants the stop captures its RunStop itself.
+NewSession http_sessions(const FetchOptions& options, const RunStop* stop = nullptr);
 
 }  // namespace tour

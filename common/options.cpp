@@ -23,6 +23,11 @@ FetchOptions Options::fetch_options() const {
     return fetch;
 }
 
+std::optional<Clock::duration> Options::deadline() const {
+    if (!deadline_s) return std::nullopt;
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*deadline_s));
+}
+
 const CLI::Validator finite_number(
     [](std::string& value) {
         if (value.empty()) return std::string("needs a value, got an empty string");
@@ -90,11 +95,20 @@ void add_download_options(CLI::App& app, Options& options) {
         ->transform(finite_number)->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))->type_name("N");
     app.add_option("--timeout", options.timeout_s, "Seconds one request may take in total (default 30)")
         ->transform(finite_number)->check(CLI::Range(0.001, 86'400.0))->type_name("SEC");
+    app.add_option("--deadline", options.deadline_s,
+                   "Seconds the whole run may take: then no new request starts, the ones in flight are aborted, and "
+                   "every URL not fetched is reported as 'cancelled (deadline)' (exit 1)")
+        ->transform(finite_number)->check(CLI::Range(0.001, 604'800.0))->type_name("SEC");
+    app.add_flag("--fail-fast", options.fail_fast,
+                 "Stop the run at the first URL that fails: the rest are cancelled the same way");
     app.add_option("--cacert", options.cacert, "A CA bundle to trust, as with curl --cacert (for a self-signed local server)")
         ->check(readable_file)->type_name("FILE");
     app.add_option("--json", options.json_file, "Also write every result and the totals as JSON to FILE")
         ->check(writable_file)->type_name("FILE");
-    app.footer("Exit status: 0 every URL fetched; 1 some failed (each is listed on stderr); 2 bad usage or input.");
+    app.footer("Ctrl-C (SIGINT) or SIGTERM stops the run the same way and still writes the report and --json; a "
+               "second one ends the program at once.\n"
+               "Exit status: 0 every URL fetched; 1 some failed or were cancelled (each failure is listed on stderr); "
+               "2 bad usage or input; 130 stopped by Ctrl-C; 143 stopped by SIGTERM.");
     add_version_flag(app);
 }
 
@@ -108,6 +122,11 @@ CLI::Option* add_workers_option(CLI::App& app, int& workers, const std::string& 
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
     try {
         app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        // CLI11 2.1 acts on --help and --version before it looks for stray words: `--version x`
+        // would print the version and exit 0. A stray word is a usage error, whatever else is there.
+        if (!app.remaining().empty()) return app.exit(CLI::ExtrasError(app.remaining()), std::cout, std::cerr) == 0 ? 0 : 2;
+        return app.exit(e, std::cout, std::cerr) == 0 ? 0 : 2;
     } catch (const CLI::ParseError& e) {
         // Prints the help or the version (exit 0), or the error with CLI11's "Run with --help" hint.
         return app.exit(e, std::cout, std::cerr) == 0 ? 0 : 2;

@@ -1,5 +1,5 @@
 // The command line every download program shares (--urls, --sites, --latency-ms, --seed,
-// --repeat, --timeout, --cacert, --json, --version), built on CLI11. Each chapter's main.cpp
+// --repeat, --timeout, --deadline, --fail-fast, --cacert, --json, --version), built on CLI11. Each chapter's main.cpp
 // makes its own CLI::App, adds these, adds --workers if its model has workers (saying what a
 // worker is there), and parses.
 #pragma once
@@ -32,8 +32,12 @@ struct Options {
     double timeout_s = 30;                           // --timeout
     std::string cacert;                              // --cacert
     std::optional<std::filesystem::path> json_file;  // --json
+    std::optional<double> deadline_s;                // --deadline: the whole run, in seconds
+    bool fail_fast = false;                          // --fail-fast: the first failure stops the run
 
     FetchOptions fetch_options() const;
+    // --deadline as a duration for StopWatcher (common/stop.hpp); nullopt when not given.
+    std::optional<Clock::duration> deadline() const;
 };
 
 // Add the shared download options, --version and the exit-status footer to `app`.

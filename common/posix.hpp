@@ -6,11 +6,15 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <initializer_list>
+#include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/types.h>
 
@@ -57,8 +61,13 @@ std::string describe_wait_status(int status);
 // no signal blocked and SIGINT/SIGTERM at their default action, whatever this process blocks:
 // compare blocks both to handle them itself, and a simulator or model that inherited that
 // would ignore Ctrl-C and its parent's SIGTERM. posix_spawn, not fork: safe with threads.
-// Returns the child's pid; throws std::system_error.
-pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions_t* actions = nullptr);
+// `group`: ProcessGroup::own puts the child in a process group of its own, so that a signal to
+// ours (Ctrl-C at a terminal, `timeout`, a closed terminal) does not reach it: only what we send
+// it (compare relays one graceful stop to the model it runs). Returns the child's pid; throws
+// std::system_error.
+enum class ProcessGroup { inherit, own };
+pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions_t* actions = nullptr,
+            ProcessGroup group = ProcessGroup::inherit);
 
 // Make this process end with `signal` when its parent dies (Linux's PR_SET_PDEATHSIG), so no
 // helper outlives the program that started it, whatever killed that program. `parent` is the
@@ -66,6 +75,22 @@ pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions
 // were handed to init), exit at once. Note: "dies" means the parent *thread* that forked or
 // spawned us; the tour starts its children from main's thread.
 void die_with_parent(pid_t parent, int signal);
+
+// The set of these signals, for pthread_sigmask, signalfd and posix_spawn.
+sigset_t signal_set(std::initializer_list<int> signals);
+
+// End this process by `signal` now, from any thread: its default action restored, unblocked in
+// this thread, raised. A shell then sees what it expects of an interrupted program (130 for
+// SIGINT, 143 for SIGTERM; a loop in a script stops too). The second Ctrl-C of a run, and compare.
+[[noreturn]] void die_by(int signal);
+
+// End this process by `signal` when it exits normally (main returns, or exit()): every
+// destructor of main's has run by then, the streams are flushed, and only then is the signal
+// raised (die_by). The end of a graceful stop after Ctrl-C: the clean-up and the report first,
+// and still the death by SIGINT a shell looks for (bash goes on with a `for` loop around a
+// program that merely *exited* 130, as if it had handled the Ctrl-C). Callable more than once;
+// the last signal given wins.
+void die_by_at_exit(int signal);
 
 // How many threads this process has right now (the entries of /proc/self/task). fork() is safe
 // only when this is 1.
@@ -78,5 +103,14 @@ std::size_t open_file_limit();
 // limit (as open_file_limit() reports it). Every connection in flight is one file descriptor, and the usual soft limit (1024) is
 // far below 10,000.
 std::size_t raise_open_file_limit();
+
+// Every connection in flight holds file descriptors: a socket, and with curl_easy_perform two
+// more (the wake-up pair of the multi handle each easy handle keeps inside). `workers`
+// connections at once (0: one per URL, `url_count` of them) if the soft open-file limit leaves
+// room for them at `descriptors_each`, after the descriptors open now and 16 kept for the files
+// still to come (--json, an event loop's own); else as many as there is room for (at least 1),
+// with a line on `err` saying so, why, and what to do. Returns the cap, 0 for "one per URL".
+std::size_t cap_by_open_files(int workers, std::size_t url_count, std::size_t descriptors_each,
+                              std::string_view program, std::ostream& err);
 
 }  // namespace tour

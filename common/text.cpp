@@ -1,6 +1,7 @@
 #include "common/text.hpp"
 
 #include <cstdint>
+#include <cstdio>
 
 namespace tour {
 namespace {
@@ -78,14 +79,10 @@ std::string with_thousands(std::uint64_t n) {
     return out;
 }
 
-bool is_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        char32_t code_point = 0;
-        const std::size_t length = utf8_sequence(text.substr(i), code_point);
-        if (length == 0) return false;
-        i += length;
-    }
-    return true;
+std::string seconds_text(std::chrono::milliseconds ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", std::chrono::duration<double>(ms).count());
+    return text;
 }
 
 std::optional<std::string> plain_decimal(std::string_view text) {

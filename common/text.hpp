@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <cstdint>
@@ -40,10 +41,10 @@ std::string printable(std::string_view text, std::size_t max = 200);
 // std::nullopt for anything else: hex, "inf", "nan", an empty string, inner spaces.
 std::optional<std::string> plain_decimal(std::string_view text);
 
-// Is `text` valid UTF-8 (what JSON strings must be)?
-bool is_utf8(std::string_view text);
-
 // 5123456 -> "5,123,456": for every count a person reads.
 std::string with_thousands(std::uint64_t n);
+
+// 2000 ms -> "2 s", 1500 ms -> "1.5 s": for the messages that name a time limit.
+std::string seconds_text(std::chrono::milliseconds ms);
 
 }  // namespace tour

@@ -1,5 +1,6 @@
 #include "common/url_list.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -39,9 +40,17 @@ std::optional<std::string> url_problem(std::string_view url) {
         rest = url.substr(8);
     } else {
         const auto colon = url.find("://");
-        if (colon == std::string_view::npos) return "not a URL (expected http://host/... or https://host/...)";
-        return "unsupported scheme '" + printable(url.substr(0, colon), 40) +
-               "://' (only http:// and https:// are fetched)";
+        const auto scheme = url.substr(0, colon);
+        // A scheme is a short word (RFC 3986: a letter, then letters, digits, + - .). Anything
+        // else before "://" is not a URL, and is not echoed: the file may be one that should not
+        // be shown (--urls /etc/shadow), so a message says where and what, not the line itself.
+        const bool is_scheme = colon != std::string_view::npos && colon <= 20 && colon > 0 &&
+                               std::isalpha(static_cast<unsigned char>(scheme.front())) &&
+                               std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                                   return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+                               });
+        if (!is_scheme) return "not a URL (expected http://host/... or https://host/...)";
+        return "unsupported scheme '" + std::string(scheme) + "://' (only http:// and https:// are fetched)";
     }
     const auto host_end = rest.find_first_of("/?#");
     const std::string_view authority = rest.substr(0, host_end);
@@ -97,7 +106,9 @@ std::vector<std::string> read_url_list(const std::filesystem::path& path) {
         if (line_number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text = trim(text.substr(3));  // a BOM
         if (!text.empty() && text.front() != '#') {
             if (auto problem = url_problem(text)) {
-                throw InputError(name + ":" + std::to_string(line_number) + ": " + *problem + ": " + printable(text));
+                // file:line and what is wrong, never the line: it may be a secret (a password
+                // file given by mistake); the reader opens the file at that line.
+                throw InputError(name + ":" + std::to_string(line_number) + ": " + *problem);
             }
             if (urls.size() == max_urls) throw InputError(name + ": more than " + with_thousands(max_urls) + " URLs");
             urls.emplace_back(text);

@@ -2,10 +2,12 @@
 
 #include "stop_signals.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <tuple>
@@ -27,7 +29,7 @@ const std::vector<ModelInfo>& all_models() {
         {"serial", "Serial", "01_serial/01_serial", false},
         {"threads", "Threads", "02_threads/02_threads", true},
         {"processes", "Processes", "03_processes/03_processes", true},
-        {"asio", "Asio", "04_asio/04_asio", true},
+        {"event-loop", "Event loop", "04_asio/04_asio", true},
     };
     return models;
 }
@@ -39,7 +41,8 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
     argv.insert(argv.end(), args.begin(), args.end());
     pid_t pid = -1;
     try {
-        pid = tour::spawn(argv);  // posix_spawn, with the default signal mask
+        // posix_spawn, with the default signal mask, in a process group of its own (see Launcher)
+        pid = tour::spawn(argv, nullptr, tour::ProcessGroup::own);
     } catch (const std::system_error& e) {
         throw std::runtime_error("cannot run " + program.string() + ": " + e.code().message());
     }
@@ -51,7 +54,10 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
     while (wait4(pid, &status, 0, &usage) < 0) {
         if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "wait4");
     }
-    if (WIFSIGNALED(status)) {
+    // A program that stopped gracefully after SIGINT or SIGTERM ends by that signal after its
+    // report (tour::end_by_stop_signal_at_exit): the shell's 130 or 143. Any other signal killed it.
+    const bool stopped = WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM);
+    if (WIFSIGNALED(status) && !stopped) {
         throw std::runtime_error(program.filename().string() + " was " + tour::describe_wait_status(status));
     }
     auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
@@ -61,7 +67,7 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
     u.peak_rss_kib = usage.ru_maxrss;
     u.voluntary_switches = usage.ru_nvcsw;
     u.involuntary_switches = usage.ru_nivcsw;
-    return {WEXITSTATUS(status), u};
+    return {stopped ? 128 + WTERMSIG(status) : WEXITSTATUS(status), u};
 }
 // [/docs:run_child]
 
@@ -84,9 +90,10 @@ static_assert(std::is_trivially_copyable_v<Reply>);
 // sig_atomic_t is on Linux: a signal handler may read it safely.
 volatile std::sig_atomic_t running_model = 0;
 
-// The launcher's parent-death signal (SIGTERM): compare is gone, killed outright (SIGKILL: it
-// could clean up nothing). Take the running model along, so nothing outlives compare, then go.
-// kill() and _exit() are async-signal-safe.
+// The launcher's parent-death signal: compare is gone, killed outright (SIGKILL: it could clean
+// up nothing). Take the running model along, so nothing outlives compare, then go. kill() and
+// _exit() are async-signal-safe.
+constexpr int parent_died = SIGUSR1;
 extern "C" void stop_model_and_exit(int signal) {
     if (running_model > 0) ::kill(running_model, SIGKILL);
     ::_exit(128 + signal);
@@ -125,7 +132,7 @@ extern "C" void stop_model_and_exit(int signal) {
 
 }  // namespace
 
-Launcher::Launcher(const StopSignals* stop) : stop_(stop) {
+Launcher::Launcher(StopSignals* stop) : stop_(stop) {
     auto [requests_in, requests_out] = tour::make_pipe();
     auto [replies_in, replies_out] = tour::make_pipe();
     const pid_t compare_pid = ::getpid();
@@ -135,15 +142,14 @@ Launcher::Launcher(const StopSignals* stop) : stop_(stop) {
         // The launcher: a copy of compare as it is now, small. It leaves with _exit() only,
         // so compare's stdio buffers and destructors never run twice.
         // Not SIGKILL: the launcher must take its running model along (stop_model_and_exit).
-        // compare blocks SIGTERM to handle it itself; the launcher inherited that mask.
+        // Not SIGTERM either: the stop signals stay blocked here, as compare blocked them before
+        // the fork. A signal to the whole process group (`timeout 3 compare`, a closed terminal)
+        // reaches the launcher too, and it must not die of it: compare, which gets the same
+        // signal, decides what stops, and needs the launcher's answer to do it.
         struct sigaction action {};
         action.sa_handler = stop_model_and_exit;
-        ::sigaction(SIGTERM, &action, nullptr);
-        sigset_t term;
-        sigemptyset(&term);
-        sigaddset(&term, SIGTERM);
-        ::sigprocmask(SIG_UNBLOCK, &term, nullptr);
-        tour::die_with_parent(compare_pid, SIGTERM);
+        ::sigaction(parent_died, &action, nullptr);
+        tour::die_with_parent(compare_pid, parent_died);
         requests_out.close();
         replies_in.close();
         launcher_main(requests_in.get(), replies_out.get());
@@ -172,20 +178,27 @@ std::pair<int, Usage> Launcher::run(const std::filesystem::path& program, const 
         sent = sent && tour::write_all(fd, &length, sizeof length) && tour::write_all(fd, word.data(), word.size());
     }
     if (!sent) throw std::runtime_error("the launcher process stopped answering");
-    pid_t running = -1;   // the program's pid, once the launcher has said it
-    int interrupted = 0;  // a stop signal that came meanwhile
+    pid_t running = -1;  // the program's pid, once the launcher has said it
+    int relayed = 0;     // the graceful stop passed on to it (0: none yet)
+    std::optional<std::chrono::steady_clock::time_point> kill_at;  // if it has not ended by then
+    int second = 0;      // a second stop signal: kill the program, end compare
     bool killed = false;
     for (;;) {
+        int wait_ms = -1;
+        if (kill_at) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*kill_at - std::chrono::steady_clock::now());
+            wait_ms = static_cast<int>(std::max<std::chrono::milliseconds::rep>(0, left.count()));
+        }
         pollfd fds[2] = {{replies_.get(), POLLIN, 0}, {stop_ ? stop_->fd() : -1, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0) {
+        if (::poll(fds, 2, wait_ms) < 0) {
             if (errno == EINTR) continue;
             throw std::system_error(errno, std::generic_category(), "poll");
         }
-        if (fds[1].revents != 0 && interrupted == 0) {
+        if (fds[1].revents != 0 && second == 0) {
             try {
-                stop_->throw_if_received();
+                stop_->stopping();
             } catch (const Interrupted& e) {
-                interrupted = e.signal;
+                second = e.signal;
             }
         }
         if (fds[0].revents != 0) {
@@ -194,15 +207,26 @@ std::pair<int, Usage> Launcher::run(const std::filesystem::path& program, const 
                 throw std::runtime_error("the launcher process stopped answering");
             }
             if (reply.finished) {
-                if (interrupted != 0) throw Interrupted(interrupted);
+                if (second != 0) throw Interrupted(second);
                 if (!reply.started) throw std::runtime_error(reply.error);
                 return {reply.exit_code, reply.usage};
             }
             running = reply.pid;
         }
-        // Interrupted: stop the program at once (its workers die with it, see
-        // tour::die_with_parent); the launcher reaps it and its last reply ends this loop.
-        if (interrupted != 0 && running > 0 && !killed) killed = ::kill(running, SIGKILL) == 0;
+        if (running <= 0 || killed) continue;
+        // The first stop signal: the program's own graceful stop, once (a second signal to it
+        // would be its "end now").
+        if (stop_ && stop_->first() != 0 && relayed == 0) {
+            relayed = stop_->first() == SIGTERM ? SIGTERM : SIGINT;
+            ::kill(running, relayed);
+            kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        }
+        // A second stop signal, or a program that ignored the first: stop it now (its workers
+        // die with it, see tour::die_with_parent); the launcher reaps it and its last reply ends
+        // this loop.
+        if (second != 0 || (kill_at && std::chrono::steady_clock::now() >= *kill_at)) {
+            killed = ::kill(running, SIGKILL) == 0;
+        }
     }
 }
 
@@ -218,6 +242,10 @@ ModelRun run_model(Launcher& launcher, const ModelInfo& model, std::optional<int
     std::vector<std::string> args = {"--urls", work.url_file.string(), "--timeout", std::to_string(work.timeout_s),
                                      "--json", json_path.string()};
     if (!work.cacert.empty()) args.insert(args.end(), {"--cacert", work.cacert});
+    // A model the deadline stops exits 1 with every URL in its report (fetched, failed or
+    // cancelled): a row with its counts, like any run that failed pages.
+    if (work.deadline_s) args.insert(args.end(), {"--deadline", std::to_string(*work.deadline_s)});
+    if (work.fail_fast) args.push_back("--fail-fast");
     if (workers && model.has_workers) args.insert(args.end(), {"--workers", std::to_string(*workers)});
     if (work.simulator) work.simulator->reset_stats();  // so its peak in flight is this run's
 

@@ -58,9 +58,9 @@ struct ModelRun {
     std::string failure;  // why the program gave no report (killed, ...): then every URL counts as failed
 };
 
-// Run `program` with `args`, its stdout and stderr going to ours; returns exit code and usage.
-// `started`, when given, is told the child's pid as soon as it runs. Throws std::runtime_error
-// when it cannot be started or was killed by a signal.
+// Run `program` with `args`, its stdout and stderr going to ours, in a process group of its own;
+// returns exit code and usage. `started`, when given, is told the child's pid as soon as it runs.
+// Throws std::runtime_error when it cannot be started or was killed by a signal.
 std::pair<int, Usage> run_child(const std::filesystem::path& program, const std::vector<std::string>& args,
                                 const std::function<void(pid_t)>& started = {});
 
@@ -73,13 +73,18 @@ std::pair<int, Usage> run_child(const std::filesystem::path& program, const std:
 // that stays a few MiB, each model's peak RSS is its own. Make the Launcher early, before
 // compare grows, while it has one thread (it forks).
 //
-// Stop signals: given a StopSignals, run() also waits for SIGINT/SIGTERM; when one comes it
-// kills the running program (the launcher tells compare its pid when it starts it), waits for
-// the launcher's answer, and throws Interrupted. The launcher itself dies with compare
-// (tour::die_with_parent), should compare die without running ~Launcher.
+// Stop signals: given a StopSignals, run() also waits for the stop signals. The programs run in
+// a process group of their own, so a signal to compare's group (Ctrl-C at a terminal, `timeout`)
+// reaches compare but not the program: compare passes exactly one on. The first stop signal is
+// relayed to the running program as its graceful stop (SIGTERM as SIGTERM, the others as
+// SIGINT): it cancels what it has in flight, writes its report and exits, and run() returns as
+// usual. A program that has not ended 10 s later is killed. A second stop signal kills it at
+// once and run() throws Interrupted. The launcher ignores stop signals itself (one sent to the
+// whole process group reaches it too) and dies with compare (tour::die_with_parent), should
+// compare die without running ~Launcher.
 class Launcher {
 public:
-    explicit Launcher(const StopSignals* stop = nullptr);
+    explicit Launcher(StopSignals* stop = nullptr);
     ~Launcher();  // closes the pipe: the launcher sees end-of-file, exits, and is reaped here
     Launcher(const Launcher&) = delete;
     Launcher& operator=(const Launcher&) = delete;
@@ -88,7 +93,7 @@ public:
     std::pair<int, Usage> run(const std::filesystem::path& program, const std::vector<std::string>& args);
 
 private:
-    const StopSignals* stop_;
+    StopSignals* stop_;
     pid_t pid_ = -1;
     tour::Fd requests_;  // compare -> launcher: argument lists
     tour::Fd replies_;   // launcher -> compare: exit status and usage, or an error
@@ -100,6 +105,8 @@ struct Workload {
     std::filesystem::path output_dir;  // where each program writes its --json
     double timeout_s = 30;             // --timeout, passed on
     std::string cacert;                // --cacert, passed on when set
+    std::optional<double> deadline_s;  // --deadline, passed on when set: each model gets the whole of it
+    bool fail_fast = false;            // --fail-fast, passed on
     const tour::SiteSimulator* simulator = nullptr;    // serving the list; null with --urls
     std::vector<std::chrono::milliseconds> latencies;  // of each URL when simulated (for the ideal); else empty
     std::vector<std::string> urls;                     // the list itself, for the rows of a model that died

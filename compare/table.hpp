@@ -17,7 +17,8 @@ namespace compare {
 struct Row {
     std::string model;
     int workers = 0;
-    std::size_t ok = 0, failed = 0;
+    std::size_t ok = 0, failed = 0, cancelled = 0;  // cancelled: by the model's --deadline or --fail-fast
+    std::string stop_reason;                         // why the model stopped early ("deadline", ...), or empty
     double seconds = 0;
     std::optional<double> speedup;
     std::optional<double> ideal_seconds;

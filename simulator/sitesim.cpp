@@ -8,18 +8,24 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <asio.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/options.hpp"
 #include "common/posix.hpp"
-#include "common/text.hpp"
 #include "simulator/connection.hpp"
 #include "simulator/faults.hpp"
 #include "simulator/request.hpp"
@@ -67,9 +73,24 @@ asio::awaitable<void> close_gracefully(Connection& c) {
     c.socket.close(ec);
 }
 
+// Completes when the client has gone: its FIN makes the socket readable with nothing to read
+// (or the read fails: a reset, or the watchdog closed it). Bytes waiting there instead are a
+// pipelined next request, left for the session: then this waits until it is cancelled.
+asio::awaitable<void> until_client_leaves(Connection& c) {
+    std::error_code ec;
+    co_await c.socket.async_wait(tcp::socket::wait_read, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return;
+    char byte = 0;
+    const auto n = ::recv(c.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n <= 0) co_return;  // 0: an orderly close; -1: a reset (EAGAIN cannot be: it was readable)
+    asio::steady_timer never(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    co_await never.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
 // Serves one page request (with its fault, from faults.cpp, if it asks for one). Returns whether
 // the connection may serve another.
 asio::awaitable<bool> serve_page(Connection& c, const RequestHead& head, const PageRequest& page) {
+    using namespace asio::experimental::awaitable_operators;
     Stats& stats = c.server.stats;
     c.count_as_client();
     ++stats.requests;
@@ -77,7 +98,11 @@ asio::awaitable<bool> serve_page(Connection& c, const RequestHead& head, const P
     InFlight in_flight(stats);
 
     c.expire_after(page.delay + idle_timeout);
-    co_await pause(page.delay);  // the site's latency
+    // The site's latency, unless the client gives up first (its deadline, a Ctrl-C): then the
+    // request is abandoned at once, as a server that watches its sockets does, so /__stats shows
+    // when a client let go, not when the page would have been ready.
+    const auto waited = co_await (pause(page.delay) || until_client_leaves(c));
+    if (waited.index() == 1) co_return false;
 
     if (page.fault != Fault::none) co_return co_await serve_fault(c, head, page);  // faults.cpp
 
@@ -178,6 +203,29 @@ std::string url_host(const asio::ip::address& address) {
     return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
 }
 
+// --parent-pid must name our parent: any other pid would end us at once, without a word
+// (die_with_parent sees that our parent is not that process, as if it had died). 0: none given.
+bool parent_pid_is_ours(pid_t parent_pid) {
+    if (parent_pid == 0 || parent_pid == ::getppid()) return true;
+    const bool exists = ::kill(parent_pid, 0) == 0 || errno == EPERM;
+    std::cerr << "sitesim: --parent-pid " << parent_pid << ": "
+              << (exists ? "not sitesim's parent (that is process " + std::to_string(::getppid()) + ")"
+                         : std::string("no such process"))
+              << "; give the pid of the program that starts sitesim, or leave the option out\n";
+    return false;
+}
+
+std::error_code start_listening(tcp::acceptor& acceptor, const std::string& bind_address, std::uint16_t port) {
+    std::error_code ec;
+    const auto address = asio::ip::make_address(bind_address, ec);
+    const tcp::endpoint endpoint(address, port);
+    if (!ec) acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    return ec;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,40 +233,30 @@ int main(int argc, char** argv) {
     std::string bind_address = "127.0.0.1";
     Server server;  // before the io_context: it must outlive every coroutine (see Server)
 
-    CLI::App app{"sitesim: the tour's offline internet, an HTTP/1.1 server with simulated latency and faults"};
-    // Numbers are decimal: CLI11 alone reads "010" as octal 8 and "0x10" as 16.
-    const CLI::Validator decimal(
-        [](std::string& value) {
-            const auto plain = tour::plain_decimal(value);
-            if (!plain) return "needs a decimal number, got '" + tour::printable(value, 40) + "'";
-            value = *plain;
-            return std::string();
-        },
-        "", "DECIMAL");
+    CLI::App app{"sitesim: the tour's offline internet, an HTTP/1.1 server with simulated latency and faults", "sitesim"};
+    // Numbers go through the shared checks (common/options.hpp): decimal only (CLI11 alone reads
+    // "010" as octal 8), the seed without a silent wrap, ranges that say what they are.
     app.add_option("--port", port, "TCP port (0: let the kernel pick a free one)")
-        ->transform(decimal)->capture_default_str();
+        ->transform(tour::finite_number)->check(CLI::Range(0, 65535))->capture_default_str();
     app.add_option("--bind", bind_address, "address to listen on")->capture_default_str();
-    app.add_option("--seed", server.params.seed, "seed of the site model")
-        ->transform(decimal)->capture_default_str();
+    app.add_option("--seed", server.params.seed, "seed of the site model, 0 to 18446744073709551615")
+        ->transform(tour::unsigned_64)->capture_default_str();
     app.add_option("--latency-ms", server.params.mean_latency_ms, "mean page latency in ms")
-        ->transform(decimal)
+        ->transform(tour::finite_number)
         ->check(CLI::Range(0, 3'600'000))->capture_default_str();
     app.add_option("--max-connections", server.max_connections, "open connections at most")
-        ->transform(decimal)
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->transform(tour::finite_number)
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->capture_default_str();
     pid_t parent_pid = 0;
     app.add_option("--parent-pid", parent_pid,
                    "End (SIGTERM) when the process with this pid, our parent, ends: a program that starts sitesim "
                    "passes its own pid, so no sitesim outlives it")
-        ->transform(decimal)
-        ->check(CLI::PositiveNumber);
-    app.set_version_flag("--version", std::string("sitesim ") + TOUR_VERSION);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int status = app.exit(e);  // prints help, the version, or the error
-        return status == 0 ? 0 : 2;
-    }
+        ->transform(tour::finite_number)
+        ->check(CLI::Range(1, 4'194'304));  // Linux's largest pid_max
+    tour::add_version_flag(app);
+    if (const auto exit_now = tour::parse_command_line(app, argc, argv)) return *exit_now;  // --help, or bad usage
+
+    if (!parent_pid_is_ours(parent_pid)) return 2;
 
     // SIGTERM when the program that started us dies, even by SIGKILL: the signal_set below
     // turns it into an orderly stop. (Before that exists, its default action ends us as well.)
@@ -228,14 +266,7 @@ int main(int argc, char** argv) {
 
     asio::io_context io(1);  // one thread runs the loop
     tcp::acceptor acceptor(io);
-    std::error_code ec;
-    const auto address = asio::ip::make_address(bind_address, ec);
-    const tcp::endpoint endpoint(address, port);
-    if (!ec) acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
+    if (const std::error_code ec = start_listening(acceptor, bind_address, port)) {
         std::cerr << "sitesim: cannot listen on " << bind_address << ":" << port << ": " << ec.message() << '\n';
         return 2;
     }
@@ -245,7 +276,13 @@ int main(int argc, char** argv) {
               << server.params.seed << ", mean latency " << server.params.mean_latency_ms << " ms)" << std::endl;
 
     // SIGTERM/SIGINT arrive as ordinary completions on the loop: stop accepting, stop the loop.
-    asio::signal_set signals(io, SIGINT, SIGTERM);
+    // Started for a program (--parent-pid), we ignore SIGINT: a terminal's Ctrl-C reaches its
+    // whole process group, us too, and the program's first Ctrl-C is a graceful stop that cancels
+    // its requests itself; dying with them would turn them into connection failures. The
+    // program ends us (SIGTERM) when it is done, or by dying.
+    if (parent_pid > 0) std::signal(SIGINT, SIG_IGN);
+    asio::signal_set signals(io, SIGTERM);
+    if (parent_pid == 0) signals.add(SIGINT);
     signals.async_wait([&](const std::error_code&, int) {
         acceptor.close();
         io.stop();

@@ -117,7 +117,10 @@ SiteSimulator::SiteSimulator(Config config) : config_(std::move(config)) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
     try {
-        pid_ = spawn(args, &actions);  // posix_spawn, not fork: safe in a process that runs threads
+        // posix_spawn, not fork: safe in a process that runs threads. In a process group of its
+        // own: a signal to our group (Ctrl-C, a closed terminal, `timeout`) is ours to handle;
+        // we stop sitesim after our graceful stop, and it ends anyway when we do.
+        pid_ = spawn(args, &actions, tour::ProcessGroup::own);
     } catch (const std::system_error& e) {
         posix_spawn_file_actions_destroy(&actions);
         throw std::runtime_error("cannot start the site simulator " + config_.executable.string() + ": " +

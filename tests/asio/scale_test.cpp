@@ -46,7 +46,8 @@ TEST_CASE("10,000 URLs (2,000 under sanitizers) complete on one thread with ever
     const std::size_t threads_before = thread_count();
     // No cap unless the open-file limit forces one (in_flight_cap says so on stderr).
     const std::size_t cap = event_loop::in_flight_cap(0, urls.size(), std::cerr);
-    const auto results = event_loop::download_all(urls, tour::FetchOptions{}, cap, progress);
+    tour::RunStop stop;
+    const auto results = event_loop::download_all(urls, tour::FetchOptions{}, cap, stop, std::nullopt, progress);
     CHECK(thread_count() == threads_before);  // the model started no thread
 
     REQUIRE(results.size() == url_count);

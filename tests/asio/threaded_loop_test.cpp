@@ -45,7 +45,8 @@ TEST_CASE("every page fetched and processed once, all in flight at once, the sam
         CAPTURE(threads);
         sim.reset_stats();
         tour::Progress progress(pages, false);
-        const auto outcome = threaded_loop::download_and_process(urls, tour::FetchOptions{}, threads, rounds, progress);
+        tour::RunStop stop;
+        const auto outcome = threaded_loop::download_and_process(urls, tour::FetchOptions{}, threads, rounds, stop, std::nullopt, progress);
         REQUIRE(outcome.results.size() == pages);
         for (std::size_t i = 0; i < pages; ++i) {
             CHECK(outcome.results[i].url == urls[i]);
@@ -66,7 +67,8 @@ TEST_CASE("a failed page is a result, and gets no CPU work") {
     std::vector<std::string> urls = sim.urls(3);
     urls.push_back(urls[0] + "?status=500");
     tour::Progress progress(urls.size(), false);
-    const auto outcome = threaded_loop::download_and_process(urls, tour::FetchOptions{}, 2, 10, progress);
+    tour::RunStop stop;
+    const auto outcome = threaded_loop::download_and_process(urls, tour::FetchOptions{}, 2, 10, stop, std::nullopt, progress);
     REQUIRE(outcome.results.size() == 4);
     CHECK(outcome.results[3].http_status == 500);
     CHECK_FALSE(outcome.results[3].ok());
@@ -79,7 +81,7 @@ TEST_CASE("04_asio_threads: the demo's lines and the work line, exit 0, and bad 
     const auto run = run_program(program, {"--sites", "12", "--latency-ms", "5", "--workers", "3", "--work", "5"});
     CAPTURE(run.err);
     CHECK(run.exit_code == 0);
-    CHECK(contains(run.out, "Starting Asio + CPU threads download of 12 sites...\n"));
+    CHECK(contains(run.out, "Starting Event loop + CPU threads download of 12 sites...\n"));
     CHECK(contains(run.out, "  CPU work: 12 pages x 5,000 rounds on 3 threads ("));
     CHECK(contains(run.out, "12 ok, 0 failed, "));
     for (const auto& bad : std::vector<std::vector<std::string>>{{"--work", "-1"}, {"--work", "x"}, {"--workers", "0"}}) {

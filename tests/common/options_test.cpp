@@ -175,3 +175,23 @@ TEST_CASE("--help states the limits on the list") {
         CHECK(help.out.find(limit) != std::string::npos);
     }
 }
+
+TEST_CASE("--deadline: a positive finite number of seconds, and --fail-fast: a flag") {
+    const auto none = parse({});
+    REQUIRE_FALSE(none.exit_now);
+    CHECK_FALSE(none.options.deadline());
+    CHECK_FALSE(none.options.fail_fast);
+
+    const auto p = parse({"--deadline", "1.5", "--fail-fast"});
+    REQUIRE_FALSE(p.exit_now);
+    REQUIRE(p.options.deadline());
+    CHECK(*p.options.deadline() == std::chrono::milliseconds(1500));
+    CHECK(p.options.fail_fast);
+
+    for (const std::string bad : {"nan", "-1", "0", "", "inf", "1e999", "soon"}) {
+        CAPTURE(bad);
+        const auto r = parse({"--deadline", bad});
+        CHECK(r.exit_now == 2);
+        CHECK(r.err.find("--deadline") != std::string::npos);
+    }
+}

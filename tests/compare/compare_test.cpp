@@ -37,7 +37,7 @@ TEST_CASE("all four models run on one list: every URL, its bytes, each model's o
     // Without --workers every model runs with its own default: the pool of 10 threads, a
     // process per core, the event loop with every request in flight at once.
     const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
-    const std::map<std::string, long> default_workers = {{"Serial", 1}, {"Threads", 10}, {"Processes", cores}, {"Asio", 12}};
+    const std::map<std::string, long> default_workers = {{"Serial", 1}, {"Threads", 10}, {"Processes", cores}, {"Event loop", 12}};
     std::set<std::string> expected_paths;
     for (std::size_t i = 0; i < 12; ++i) expected_paths.insert(sitesim::site_path(i));
     const std::uint64_t expected_bytes = tour_test::expected_bytes(1, 150, 12);
@@ -76,7 +76,7 @@ TEST_CASE("all four models run on one list: every URL, its bytes, each model's o
         // What the table shows was measured: CPU time and a resident set.
         CHECK(row["peak_rss_kib"].get<long>() > 0);
     }
-    CHECK(models == std::vector<std::string>{"Serial", "Threads", "Processes", "Asio"});  // the Python demo's order
+    CHECK(models == std::vector<std::string>{"Serial", "Threads", "Processes", "Event loop"});  // the Python demo's order
     const double serial_seconds = doc["runs"][0]["seconds"].get<double>();
     for (const auto& row : doc["runs"]) {
         CHECK(row["speedup"].get<double>() == doctest::Approx(serial_seconds / row["seconds"].get<double>()));
@@ -159,7 +159,7 @@ TEST_CASE("the table and timeline are built from the records (unit)") {
 
 TEST_CASE("the sweep chart has a line per model and a point per run (unit)") {
     std::vector<compare::Row> rows;
-    for (const char* model : {"Threads", "Asio"}) {
+    for (const char* model : {"Threads", "Event loop"}) {
         for (int w : {1, 2, 4, 8}) {
             compare::Row r;
             r.model = model;
@@ -187,7 +187,7 @@ TEST_CASE("the sweep chart has a line per model and a point per run (unit)") {
 TEST_CASE("the sweep runs each concurrent model at 1, 2, 4 ... workers up to one per URL") {
     TempFile json("", ".json");
     TempFile chart("", ".svg");
-    const auto run = run_program(compare_program, {"--sites", "5", "--latency-ms", "100", "--only", "threads,asio", "--sweep",
+    const auto run = run_program(compare_program, {"--sites", "5", "--latency-ms", "100", "--only", "threads,event-loop", "--sweep",
                                                    "--sweep-chart", chart.path().string(), "--json", json.path().string()});
     CAPTURE(run.err);
     REQUIRE(run.exit_code == 0);
@@ -201,12 +201,12 @@ TEST_CASE("the sweep runs each concurrent model at 1, 2, 4 ... workers up to one
     }
     const std::vector<long> expected = {1, 2, 4, 5};
     CHECK(workers_of["Threads"] == expected);
-    CHECK(workers_of["Asio"] == expected);
+    CHECK(workers_of["Event loop"] == expected);
     CHECK(workers_of.size() == 2);
     std::ifstream in(chart.path());
     const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(contains(svg, "<svg"));
-    CHECK(contains(svg, "Asio, 5 workers"));
+    CHECK(contains(svg, "Event loop, 5 workers"));
     CHECK(run_program(compare_program, {"--sweep-chart", chart.path().string()}).exit_code == 2);  // needs --sweep
 }
 

@@ -57,7 +57,8 @@ def main() -> int:
 
         for args in (["hint", "ch02", "nosuch"], ["hint", "ch09", "tally"], ["reset", "ch02", "nosuch"],
                      ["check", "ch02", "nosuch"], ["hint", "ch02", "tally", "extra"], ["exercises", "extra"],
-                     ["reset", "ch02"], ["nosuch"]):
+                     ["reset", "ch02"], ["nosuch"], ["check", "ch02", ""], ["check", "ch02", "tally", "extra"],
+                     ["check", ""], ["hint", "ch02", ""]):
             r = run(*args)
             expect(r.returncode == 2, f"{' '.join(args)}: exit {r.returncode}, not 2", r.stdout + r.stderr)
             expect("ch02 tally" in r.stderr, f"{' '.join(args)}: the list of exercises is not shown", r.stderr)

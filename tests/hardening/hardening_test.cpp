@@ -2,7 +2,10 @@
 // hang, no orphan, no lost file. Each case runs every program it applies to.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <optional>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -11,7 +14,9 @@
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,27 +24,26 @@
 
 #include "simulator/sitesim_process.hpp"
 #include "hostile_server.hpp"
+#include "programs.hpp"
 #include "run_program.hpp"
 
-using tour_test::build_path;
+using hardening::program;
 using tour_test::contains;
 using tour_test::run_program;
+using tour_test::signal_blocked;
+using tour_test::signal_pending;
 using tour_test::TempFile;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::vector<std::string> chapters = {"01_serial", "02_threads", "03_processes", "04_asio"};
+const std::vector<std::string>& chapters = hardening::download_programs;
 
 // A slow run: 20 pages of 1.5 to 4.5 s each, two workers where the program has workers.
 std::vector<std::string> slow_run(const std::string& name) {
     std::vector<std::string> args = {"--sites", "20", "--latency-ms", "3000"};
     if (name != "01_serial") args.insert(args.end(), {"--workers", "2"});
     return args;
-}
-
-std::filesystem::path program(const std::string& name) {
-    return build_path(name == "compare" ? "compare/compare" : name + "/" + name);
 }
 
 // A URL list on a running simulator.
@@ -198,8 +202,15 @@ TEST_CASE("2. a program killed outright (SIGKILL: no clean-up at all): its child
     }
 }
 
-TEST_CASE("2. compare interrupted: the running model, the launcher and the simulator end, the scratch directory goes") {
-    for (const int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("2. compare interrupted: the running model stops as its own Ctrl-C stops it and its row is printed, "
+          "the next do not run; everything ends, the scratch directory goes") {
+    // SIGHUP (the terminal was closed) and SIGQUIT (Ctrl-\) used to end compare on the spot,
+    // leaving its tour-compare-* directory behind (round 2, item 12). And any stop signal used to
+    // kill the running model: the models that had run were never shown.
+    const std::map<int, std::pair<std::string, std::string>> expected = {  // compare's words, the model's stop_reason
+        {SIGINT, {"Ctrl-C", "interrupted"}}, {SIGTERM, {"SIGTERM", "terminated"}},
+        {SIGHUP, {"SIGHUP (the terminal was closed)", "interrupted"}}, {SIGQUIT, {"Ctrl-\\", "interrupted"}}};
+    for (const auto& [sig, words] : expected) {
         CAPTURE(sigabbrev_np(sig));
         const auto scratch = std::filesystem::temp_directory_path() / ("tour-hardening-" + std::to_string(::getpid()));
         std::filesystem::create_directories(scratch);
@@ -218,7 +229,93 @@ TEST_CASE("2. compare interrupted: the running model, the launcher and the simul
         CHECK(o.left.empty());
         CHECK(std::filesystem::is_empty(scratch));
         std::filesystem::remove_all(scratch);
+        CAPTURE(o.run.out);
+        // The table, with the serial model's row: stopped by the signal compare relayed to it.
+        const auto row = o.run.out.find("\nSerial ");
+        REQUIRE(row != std::string::npos);
+        CHECK(o.run.out.find(words.second, row) != std::string::npos);
+        CHECK_FALSE(contains(o.run.out, "\nThreads "));
+        CHECK(contains(o.run.err, "compare: stopped by " + words.first +
+                                      " while Serial ran: its row counts what it cancelled; not run: Threads, "
+                                      "Processes, Event loop\n"));
     }
+}
+
+TEST_CASE("2. compare: a second stop signal ends it at once, the running model killed, no table") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    std::set<pid_t> family;
+    bool signalled = false;
+    const auto twice_when_busy = [&](pid_t pid) {
+        pid_t model = 0;
+        for (int i = 0; i < 6000 && model == 0; ++i) {  // 60 s at most
+            for (const auto& [p, comm] : descendants(pid)) {
+                family.insert(p);
+                if (comm == "01_serial" && has_socket(p)) model = p;
+            }
+            if (model == 0) std::this_thread::sleep_for(10ms);
+        }
+        if (model == 0) return;
+        // The model is paused, so it cannot finish its graceful stop (it may take no time at
+        // all) before the second signal: the first, relayed, waits for it; SIGKILL does not.
+        ::kill(model, SIGSTOP);
+        ::kill(pid, SIGINT);
+        // The second only once compare has read the first: two pending SIGINTs are one.
+        const auto give_up = std::chrono::steady_clock::now() + 5s;
+        while (signal_pending(pid, SIGINT) && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+        signalled = ::kill(pid, SIGINT) == 0;
+    };
+    const auto run = run_program(program("compare"), {"--sites", "20", "--latency-ms", "3000"}, 90s, twice_when_busy);
+    CAPTURE(run.out);
+    CAPTURE(run.err);
+    REQUIRE(signalled);
+    CHECK_FALSE(run.timed_out);
+    CHECK(ended_by(run, SIGINT));
+    CHECK_FALSE(contains(run.out, "\nSerial "));
+    for (const pid_t p : family) {
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (!gone(p) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+        CHECK(gone(p));
+        if (!gone(p)) ::kill(p, SIGKILL);
+    }
+}
+
+TEST_CASE("2. compare stopped while it sets up (reading --urls from a FIFO): it says no model ran, then ends by the signal") {
+    const auto scratch = std::filesystem::temp_directory_path() / ("tour-setup-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(scratch);
+    const auto fifo = scratch / "urls.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto compare_scratch = scratch / "tmp";
+    std::filesystem::create_directories(compare_scratch);
+    ::setenv("TMPDIR", compare_scratch.c_str(), 1);
+    bool signalled = false, written = false;
+    const auto stop_while_reading = [&](pid_t pid) {
+        // SIGTERM once compare blocks it (read as data from then on, see compare/stop_signals.hpp),
+        // while compare still waits for the list: then the list, so that setting up can finish.
+        const auto give_up = std::chrono::steady_clock::now() + 20s;
+        while (!signal_blocked(pid, SIGTERM) && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+        if (!signal_blocked(pid, SIGTERM)) return;
+        signalled = ::kill(pid, SIGTERM) == 0;
+        for (int fd = -1; std::chrono::steady_clock::now() < give_up; std::this_thread::sleep_for(5ms)) {
+            fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);  // ENXIO until compare opens it
+            if (fd < 0) continue;
+            const std::string list = "http://127.0.0.1:9/site/1\n";
+            written = ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
+            ::close(fd);
+            break;
+        }
+    };
+    const auto run = run_program(program("compare"), {"--urls", fifo.string()}, 60s, stop_while_reading);
+    ::unsetenv("TMPDIR");
+    CAPTURE(run.out);
+    CAPTURE(run.err);
+    REQUIRE(signalled);
+    REQUIRE(written);
+    CHECK_FALSE(run.timed_out);
+    CHECK(ended_by(run, SIGTERM));
+    CHECK(contains(run.err, "compare: stopped by SIGTERM; not run: Serial, Threads, Processes, Event loop\n"));
+    CHECK_FALSE(contains(run.out, "model "));  // no table: nothing ran
+    CHECK(std::filesystem::is_empty(compare_scratch));  // its scratch directory removed
+    std::filesystem::remove_all(scratch);
 }
 
 TEST_CASE("2. compare killed outright (SIGKILL): the launcher, the running model and the simulator still end") {
@@ -227,6 +324,72 @@ TEST_CASE("2. compare killed outright (SIGKILL): the launcher, the running model
     CHECK(o.run.signal == SIGKILL);
     CHECK(o.family.size() >= 3u);  // the launcher, sitesim, the serial model
     CHECK(o.left.empty());         // the model too: the launcher kills it as it dies
+}
+
+namespace {
+
+// Has `pid`, our child, ended (a zombie not reaped yet, or gone)?
+bool ended(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    const auto close = text.rfind(") ");
+    return close == std::string::npos || text.compare(close + 2, 1, "Z") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("2. a stop signal to compare's whole process group (a terminal's Ctrl-C, a closed terminal): 128+N after the clean-up") {
+    // A terminal signals the whole foreground group, once: compare, its launcher, and (were they
+    // in it) the model and sitesim. The launcher used to die of SIGTERM, and compare said "the
+    // launcher process stopped answering" (exit 1).
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    for (const auto& [name, number] : std::vector<std::pair<std::string, int>>{{"TERM", SIGTERM}, {"HUP", SIGHUP}, {"INT", SIGINT}}) {
+        CAPTURE(name);
+        const auto scratch = std::filesystem::temp_directory_path() / ("tour-group-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(scratch);
+        ::setenv("TMPDIR", scratch.c_str(), 1);
+        std::set<pid_t> family;
+        std::set<std::string> commands;
+        bool signalled = false;
+        const auto watch = [&](pid_t pid) {  // every process below compare, until it ends
+            for (int i = 0; i < 9000 && !ended(pid); ++i) {  // 90 s at most
+                for (const auto& [p, comm] : descendants(pid)) {
+                    family.insert(p);
+                    commands.insert(comm);
+                    if (!signalled && comm == "01_serial" && has_socket(p)) signalled = ::kill(-pid, number) == 0;
+                }
+                std::this_thread::sleep_for(10ms);
+            }
+        };
+        const auto run = run_program(program("compare"), {"--sites", "20", "--latency-ms", "3000"}, 120s, watch,
+                                     /*own_group=*/true);
+        REQUIRE(signalled);
+        ::unsetenv("TMPDIR");
+        CAPTURE(run.out);
+        CAPTURE(run.err);
+        CHECK_FALSE(run.timed_out);
+        CHECK(ended_by(run, number));  // compare's own end, by the signal, after the clean-up
+        CHECK_FALSE(contains(run.err, "stopped answering"));
+        CHECK(commands.count("01_serial") == 1);  // the signal came while a model ran
+        // The model runs in a process group of its own: the group's signal did not reach it, compare
+        // relayed one, and the model stopped gracefully (a second would have killed it).
+        CHECK(contains(run.err, " while Serial ran: its row counts what it cancelled"));
+        CHECK(commands.count("sitesim") == 1);
+        CHECK(family.size() >= 3u);  // below compare: the launcher, sitesim, the model
+        std::set<pid_t> left;
+        for (const pid_t p : family) {
+            const auto deadline = std::chrono::steady_clock::now() + 5s;
+            while (!gone(p) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+            if (!gone(p)) {
+                left.insert(p);
+                ::kill(p, SIGKILL);
+                ::waitpid(p, nullptr, 0);
+            }
+        }
+        CHECK(left.empty());
+        CHECK(std::filesystem::is_empty(scratch));
+        std::filesystem::remove_all(scratch);
+    }
 }
 
 TEST_CASE("3. a URL that is not UTF-8: the JSON report is written, valid, with the bytes kept escaped") {
@@ -243,13 +406,13 @@ TEST_CASE("3. a URL that is not UTF-8: the JSON report is written, valid, with t
         CHECK(doc["results"][1]["ok"] == true);
     }
     TempFile json("", ".json");
-    const auto run = run_program(program("compare"), {"--urls", list.file.path().string(), "--only", "serial,asio", "--json",
+    const auto run = run_program(program("compare"), {"--urls", list.file.path().string(), "--only", "serial,event-loop", "--json",
                                                       json.path().string()});
     CAPTURE(run.err);
     CHECK(run.exit_code == 1);  // one page failed: not "failed to run"
     // Item 11: each model's failure list is headed by its name.
     CHECK(contains(run.err, "Serial: 1 URL failed:"));
-    CHECK(contains(run.err, "Asio: 1 URL failed:"));
+    CHECK(contains(run.err, "Event loop: 1 URL failed:"));
     CHECK(nlohmann::json::parse(std::ifstream(json.path()))["runs"].size() == 2);
 }
 
@@ -394,7 +557,9 @@ TEST_CASE("the what-can-go-wrong table in docs/deep/07-what-can-go-wrong.md: eve
             const auto kill_at = row.command.find("kill -");
             REQUIRE(kill_at != std::string::npos);
             const std::string signal_name = words(row.command.substr(kill_at + 6)).front();
-            const int sig = signal_name == "INT" ? SIGINT : signal_name == "TERM" ? SIGTERM : SIGKILL;
+            const std::map<std::string, int> numbers = {{"INT", SIGINT}, {"TERM", SIGTERM}, {"HUP", SIGHUP}, {"QUIT", SIGQUIT}, {"KILL", SIGKILL}};
+            REQUIRE(numbers.count(signal_name) == 1);
+            const int sig = numbers.at(signal_name);
             CHECK(row.exit == 128 + sig);
             const auto scratch = std::filesystem::temp_directory_path() / ("tour-table-" + std::to_string(::getpid()));
             std::filesystem::create_directories(scratch);
@@ -402,15 +567,25 @@ TEST_CASE("the what-can-go-wrong table in docs/deep/07-what-can-go-wrong.md: eve
             const auto o = interrupt(name, args, name == "compare" ? "01_serial" : name, sig);
             ::unsetenv("TMPDIR");
             REQUIRE(o.signalled);
+            CAPTURE(o.run.err);
             CHECK(ended_by(o.run, sig));
+            for (const auto& text : backticked(row.says)) CHECK(contains(o.run.err, text));
             CHECK_FALSE(o.family.empty());
             CHECK(o.left.empty());
             CHECK(std::filesystem::is_empty(scratch));
             std::filesystem::remove_all(scratch);
             continue;
         }
-        // "PROGRAM ARGS", where an argument may be "<(echo LINE)": a file holding LINE.
+        // "PROGRAM ARGS", where an argument may be "<(echo LINE)": a file holding LINE, and the
+        // command may start "ulimit -n N; " (run by a shell, which sets the limit, then exec).
         std::string command = replace_all(row.command, "127.0.0.1:8080", "127.0.0.1:" + port);
+        std::string open_files;
+        if (command.rfind("ulimit -n ", 0) == 0) {
+            const auto semicolon = command.find("; ");
+            REQUIRE(semicolon != std::string::npos);
+            open_files = command.substr(10, semicolon - 10);
+            command.erase(0, semicolon + 2);
+        }
         command = replace_all(command, "127.0.0.1:8081", "127.0.0.1:" + hostile_port);
         std::unique_ptr<TempFile> one_line;
         if (const auto open = command.find("<(echo "); open != std::string::npos) {
@@ -420,12 +595,52 @@ TEST_CASE("the what-can-go-wrong table in docs/deep/07-what-can-go-wrong.md: eve
             command.replace(open, close - open + 1, one_line->path().string());
         }
         auto args = words(command);
-        const std::string name = args.front();
+        // "NAME=VALUE PROGRAM ARGS": the environment variable set for this run only.
+        std::vector<std::pair<std::string, std::optional<std::string>>> saved_env;
+        while (!args.empty() && args.front().find('=') != std::string::npos && args.front().front() != '-') {
+            const auto equals = args.front().find('=');
+            const std::string variable = args.front().substr(0, equals);
+            const char* old = std::getenv(variable.c_str());
+            saved_env.emplace_back(variable, old ? std::optional<std::string>(old) : std::nullopt);
+            ::setenv(variable.c_str(), args.front().substr(equals + 1).c_str(), 1);
+            args.erase(args.begin());
+        }
+        std::string name = args.front();
         args.erase(args.begin());
-        const auto run = run_program(program(name), args, 60s);
+        std::filesystem::path executable = program(name);
+        // "timeout ... PROGRAM ARGS": coreutils' timeout, which signals the program's whole
+        // process group; the program's scratch directory must still be removed.
+        std::optional<std::filesystem::path> scratch;
+        if (name == "timeout") {
+            executable = "/usr/bin/timeout";
+            const auto named = std::find_if(args.begin(), args.end(), [](const std::string& w) {
+                return w == "compare" || w == "sitesim" || w.rfind("0", 0) == 0;
+            });
+            REQUIRE(named != args.end());
+            name = *named;
+            *named = program(name).string();
+            scratch = std::filesystem::temp_directory_path() / ("tour-table-" + std::to_string(::getpid()));
+            std::filesystem::create_directories(*scratch);
+            saved_env.emplace_back("TMPDIR", std::getenv("TMPDIR") ? std::optional<std::string>(std::getenv("TMPDIR")) : std::nullopt);
+            ::setenv("TMPDIR", scratch->c_str(), 1);
+        }
+        if (!open_files.empty()) {  // "ulimit -n N; PROGRAM ARGS": the limit for this run only
+            args.insert(args.begin(), {"-c", "ulimit -n " + open_files + " && exec \"$0\" \"$@\"", executable.string()});
+            executable = "/bin/sh";
+        }
+        const auto run = run_program(executable, args, 90s);
+        for (auto it = saved_env.rbegin(); it != saved_env.rend(); ++it) {  // newest first: the original comes back last
+            const auto& [variable, old] = *it;
+            if (old) ::setenv(variable.c_str(), old->c_str(), 1);
+            else ::unsetenv(variable.c_str());
+        }
         CAPTURE(run.err);
         CHECK_FALSE(run.timed_out);
         CHECK(run.exit_code == row.exit);
         for (const auto& text : backticked(row.says)) CHECK(contains(run.err, replace_all(text, "8080", port)));
+        if (scratch) {
+            CHECK(std::filesystem::is_empty(*scratch));
+            std::filesystem::remove_all(*scratch);
+        }
     }
 }

@@ -18,8 +18,11 @@
 
 #include "common/posix.hpp"
 #include "hostile_server.hpp"
+#include "programs.hpp"
 #include "run_program.hpp"
 
+using hardening::download_programs;
+using hardening::program;
 using tour_test::build_path;
 using tour_test::contains;
 using tour_test::run_program;
@@ -27,12 +30,6 @@ using tour_test::TempFile;
 using namespace std::chrono_literals;
 
 namespace {
-
-const std::vector<std::string> download_programs = {"01_serial", "02_threads", "03_processes", "04_asio"};
-
-std::filesystem::path program(const std::string& name) {
-    return build_path(name == "compare" ? "compare/compare" : name + "/" + name);
-}
 
 // Run `name` on the URLs; return each URL's JSON record.
 std::map<std::string, nlohmann::json> results_of(const std::string& name, const std::vector<std::string>& urls,
@@ -166,7 +163,7 @@ TEST_CASE("numbers are decimal: 010 is ten (not octal eight), 0x10 is refused") 
     CHECK(contains(sim.out, "(seed 10, mean latency 100 ms)"));
     sim = run_program(build_path("simulator/sitesim"), {"--seed", "0x10"}, 30s);
     CHECK(sim.exit_code == 2);
-    CHECK(contains(sim.err, "needs a decimal number, got '0x10'"));
+    CHECK(contains(sim.err, "--seed: needs a whole number from 0 to 18446744073709551615, got '0x10'"));
 }
 
 TEST_CASE("a URL libcurl cannot parse is bad input (file:line, exit 2), not a fetch-time curl error 3") {
@@ -341,7 +338,10 @@ TEST_CASE("busy machine: a benchmark beside busy loops says other programs took 
 
     for (const auto& [name, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
              {"02_threads/counter_bench", {"2", "20000000"}},
-             {"05_cpu_bound/05_cpu_bound", {"--false-sharing", "--workers", "2"}}}) {
+             {"05_cpu_bound/05_cpu_bound", {"--false-sharing", "--workers", "2"}},
+             {"02_threads/thread_cost", {"2000"}},
+             {"03_processes/fork_cost", {"40", "--parent-mib", "16", "--touch-mib", "1"}},
+             {"03_processes/message_cost", {"--messages", "20000"}}}) {
         CAPTURE(name);
         run = run_program(build_path(name), args, 240s);
         CHECK(run.exit_code == 0);
@@ -369,7 +369,7 @@ TEST_CASE("compare with one model killed: that row fails with the reason, the ot
             std::this_thread::sleep_for(50ms);
         }
     };
-    const auto run = run_program(program("compare"), {"--only", "serial,threads,asio", "--sites", "10", "--latency-ms", "1500",
+    const auto run = run_program(program("compare"), {"--only", "serial,threads,event-loop", "--sites", "10", "--latency-ms", "1500",
                                                       "--json", json.path().string()}, 240s, kill_threads);
     CAPTURE(run.err);
     REQUIRE(killed);

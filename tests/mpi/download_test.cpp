@@ -160,3 +160,120 @@ TEST_CASE("a rank killed mid-run (as by the OOM killer): mpirun ends the whole j
     CHECK_FALSE(contains(run.out, " ok, "));  // no report: rank 0 never got the results
     check_no_rank_left(list.path().string());
 }
+
+TEST_CASE("a rank stopped mid-run (kill -STOP): after the timeout + 5 s its URLs are lost by name, the rest reported, the job ended") {
+    // Chapter 3's deadline, over MPI: MPI_Recv cannot time out, so before this rank 0 waited for
+    // the stopped rank for ever. Now each rank must send its next result within the request
+    // timeout (1 s here) plus 5 s; rank 0 then reports, writes --json and ends the job.
+    tour::SiteSimulator sim(5, 200);  // pages take 100-300 ms: 20 each take the ranks 4 s or so
+    const auto urls = sim.urls(40);
+    TempFile list(lines(urls));
+    TempFile json("", ".json");
+    std::atomic<pid_t> stopped{0};
+    const auto stop_rank_1 = [&](pid_t mpirun) {
+        for (int tries = 0; tries < 3000 && stopped == 0; ++tries) {  // 30 s at most
+            if (sim.stats()["requests"].get<long>() >= 6) {  // both ranks are under way
+                for (const pid_t pid : tour_test::processes_with(list.path().string())) {
+                    if (pid != mpirun && tour_test::rank_of(pid) == 1 && ::kill(pid, SIGSTOP) == 0) stopped = pid;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    };
+    const auto run = tour_test::run_mpi(2, program, {"--urls", list.path().string(), "--timeout", "1", "--json",
+                                                     json.path().string()}, std::chrono::seconds(90), stop_rank_1);
+    CAPTURE(run.err);
+    const pid_t stopped_rank = stopped;
+    REQUIRE(stopped_rank != 0);
+    CHECK_FALSE(run.timed_out);  // it used to hang here until mpirun's --timeout
+    CHECK(run.exit_code == 1);   // MPI_Abort's status
+    CHECK(contains(run.err, "rank 1 sent no result for 6 s (the request timeout, 1 s, plus 5 s): it is stopped or stuck\n"));
+    CHECK(contains(run.err, "ending the job with MPI_Abort"));
+    CHECK(contains(run.out, "Starting MPI download of 40 sites...\n"));
+
+    // Every URL accounted for: rank 0's all fetched, rank 1's fetched up to where it stopped,
+    // the rest "lost", by name.
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    REQUIRE(doc["results"].size() == urls.size());
+    std::size_t lost = 0, fetched_by_1 = 0;
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        const auto& r = doc["results"][i];
+        CAPTURE(i);
+        CHECK(r["url"] == urls[i]);
+        CHECK(r["worker"] == static_cast<int>(i % 2));
+        if (i % 2 == 0) CHECK(r["ok"] == true);
+        if (i % 2 == 1 && r["ok"] == true) {
+            CHECK(lost == 0);  // what rank 1 fetched is a prefix of its share
+            ++fetched_by_1;
+        }
+        if (i % 2 == 1 && r["ok"] == false) {
+            CHECK(r["error"] == "lost: rank 1 sent no result for 6 s");
+            ++lost;
+        }
+    }
+    CHECK(lost > 0);
+    CHECK(fetched_by_1 + lost == 20);
+    CHECK(doc["ok"] == 20 + fetched_by_1);
+    check_no_rank_left(list.path().string());
+    if (::kill(stopped_rank, 0) == 0) ::kill(stopped_rank, SIGKILL);  // never leak it (check_no_rank_left has failed)
+}
+
+namespace {
+// Issue 24 over MPI: --deadline 1 on 40 pages that cannot finish in time (`query`): exit 1, every
+// URL cancelled "(deadline)" in --json, the downloads' own time (from the barrier: mpirun's
+// start-up is not in it) under 3 s, one request per rank at the server and nothing left open.
+nlohmann::json check_deadline(const std::string& query) {
+    tour::SiteSimulator sim(1, 0);
+    std::vector<std::string> urls;
+    for (std::size_t i = 0; i < 40; ++i) urls.push_back(sim.base_url() + sitesim::site_path(i) + query);
+    TempFile list(lines(urls));
+    TempFile json("", ".json");
+    const auto run = tour_test::run_mpi(2, program, {"--urls", list.path().string(), "--json", json.path().string(),
+                                                     "--deadline", "1"});
+    CAPTURE(run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(contains(run.out, "0 ok, 0 failed, 40 cancelled"));
+    CHECK(contains(run.err, "MPI: stopped (deadline): 40 URLs cancelled:"));
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    CHECK(doc["stop_reason"] == "deadline");
+    CHECK(doc["cancelled"] == 40);
+    CHECK(doc["seconds"].get<double>() < 3.0);  // 1 s, and up to about 1 s for curl's progress callback
+    REQUIRE(doc["results"].size() == 40);
+    for (std::size_t i = 0; i < 40; ++i) {
+        CAPTURE(i);
+        CHECK(doc["results"][i]["url"] == urls[i]);
+        CHECK(doc["results"][i]["status"] == "cancelled");
+        CHECK(doc["results"][i]["error"] == "cancelled (deadline)");
+    }
+    CHECK(sim.stats()["requests"] == 2);  // one per rank; none started after the deadline
+    nlohmann::json stats = sim.stats();
+    for (int tries = 0; tries < 150 && (stats["in_flight"] != 0 || stats["connections"] != 0); ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a 2 s pause ends within 3 s
+        stats = sim.stats();
+    }
+    CHECK(stats["in_flight"] == 0);
+    CHECK(stats["connections"] == 0);
+    check_no_rank_left(list.path().string());
+    return doc;
+}
+}  // namespace
+
+TEST_CASE("--deadline 1 under mpirun: each rank stops its own transfer, every URL reported cancelled, exit 1") {
+    check_deadline("?delay_ms=2000");
+}
+
+TEST_CASE("--deadline 1 mid-body: both ranks' transfers aborted with body bytes received, the server quiet") {
+    const auto doc = check_deadline("?fault=slowbody&bytes=100000&delay_ms=0");  // a byte every 100 ms
+    int cut_mid_body = 0;
+    for (const auto& record : doc.value("results", nlohmann::json::array())) cut_mid_body += record["bytes"].get<int>() > 0;
+    CHECK(cut_mid_body == 2);
+}
+
+TEST_CASE("--fail-fast under mpirun: refused with the reason (no rank can stop another's request), exit 2, nothing run") {
+    TempFile list("http://127.0.0.1:9/a\n");
+    const auto run = tour_test::run_mpi(2, program, {"--urls", list.path().string(), "--fail-fast"});
+    CHECK(run.exit_code == 2);
+    CHECK(contains(run.err, "--fail-fast is not offered under MPI: a rank cannot stop another rank's request"));
+    CHECK(run.err.find("--fail-fast is not") == run.err.rfind("--fail-fast is not"));  // said once
+    CHECK_FALSE(contains(run.out, "Starting"));
+}

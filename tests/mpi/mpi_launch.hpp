@@ -41,4 +41,15 @@ inline std::vector<pid_t> processes_with(const std::string& marker) {
     return found;
 }
 
+// Which rank process `pid` is (Open MPI puts OMPI_COMM_WORLD_RANK in every rank's
+// environment), or -1 when it is not a rank (mpirun itself) or has gone.
+inline int rank_of(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ");
+    const std::string key = "OMPI_COMM_WORLD_RANK=";
+    for (std::string entry; std::getline(in, entry, '\0');) {
+        if (entry.rfind(key, 0) == 0) return std::stoi(entry.substr(key.size()));
+    }
+    return -1;
+}
+
 }  // namespace tour_test

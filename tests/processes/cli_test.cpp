@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
 #include <csignal>
 #include <thread>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "processes.hpp"
+#include "program_workers.hpp"
 #include "run_program.hpp"
 #include "simulator/site_model.hpp"
 
@@ -19,26 +21,52 @@ using tour_test::contains;
 using tour_test::expected_bytes;
 using tour_test::run_program;
 using tour_test::TempFile;
+using tour_test::wait_for_workers;
+using namespace std::chrono_literals;
 
 namespace {
 const auto processes_program = build_path("03_processes/03_processes");
 
-// Wait (30 s at most) for both workers of a two-worker run (children named 03_processes; the
-// other child is sitesim), then send `sig` to the second. It already holds a URL: the parent
-// deals one to every worker right after its fork. Returns its pid, or 0 if none appeared.
+// Wait for both workers of a two-worker run, then send `sig` to the second. It already holds a
+// URL: the parent deals one to every worker right after its fork. Returns its pid, or 0 if
+// none appeared.
 pid_t signal_second_worker(pid_t program, int sig) {
-    for (int tries = 0; tries < 3000; ++tries) {
-        std::vector<pid_t> workers;
-        for (const auto& [pid, name] : tour_test::children_of(program)) {
-            if (name == "03_processes") workers.push_back(pid);
-        }
-        if (workers.size() == 2) {
-            ::kill(workers[1], sig);
-            return workers[1];
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return 0;
+    const auto workers = wait_for_workers(program, 2);
+    if (workers.size() != 2) return 0;
+    ::kill(workers[1], sig);
+    return workers[1];
+}
+
+// Is `pid` stopped (state T in /proc/PID/stat)?
+bool is_stopped(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto paren = stat.rfind(')');
+    return paren != std::string::npos && stat.find(" T ", paren) == paren + 1;
+}
+
+// Run 20 slow-ish pages with 4 workers and --timeout 1 (each worker's deadline: 1 s + the 5 s
+// grace period), and once all 4 workers run, stop `which(program)` with SIGSTOP for 7 s, longer
+// than any deadline, then continue them (SIGCONT). Returns the run; `paused` says whether the
+// parent really was stopped while the run was under way.
+tour_test::ProgramRun run_paused(const std::function<std::vector<pid_t>(pid_t)>& which, const std::string& json,
+                                 bool& paused) {
+    std::atomic<bool> was_paused{false};
+    const auto pause = [&](pid_t program) {
+        if (wait_for_workers(program, 4).size() != 4) return;
+        const std::vector<pid_t> stopped = which(program);
+        for (const pid_t p : stopped) ::kill(p, SIGSTOP);
+        for (int tries = 0; tries < 500 && !is_stopped(program); ++tries) std::this_thread::sleep_for(10ms);
+        was_paused = is_stopped(program);
+        std::this_thread::sleep_for(7s);
+        for (const pid_t p : stopped) ::kill(p, SIGCONT);
+    };
+    auto run = run_program(processes_program,
+                           {"--sites", "20", "--latency-ms", "300", "--workers", "4", "--timeout", "1", "--json", json},
+                           std::chrono::seconds(90), pause);
+    paused = was_paused;
+    return run;
 }
 
 }  // namespace
@@ -119,6 +147,57 @@ TEST_CASE("a stopped worker (kill -STOP) misses its deadline: killed, its URL lo
     }
     CHECK(lost == 1);
     CHECK(::kill(stopped, 0) != 0);  // killed and reaped: no stopped process left behind
+}
+
+// Issue 25, item 8. A stopped parent (kill -STOP, or Ctrl-Z) used to wake with every deadline
+// past and kill all its workers before reading the answers already waiting in their pipes:
+// 7-10 of 20 ok, "missed its deadline and was killed", "every worker process died".
+TEST_CASE("a parent stopped (kill -STOP to its PID) for longer than the deadlines, then continued: no worker killed, all 20 fetched") {
+    TempFile json("", ".json");
+    bool paused = false;
+    const auto run = run_paused([](pid_t program) { return std::vector<pid_t>{program}; }, json.path().string(), paused);
+    CAPTURE(run.err);
+    REQUIRE(paused);
+    CHECK_FALSE(run.timed_out);
+    CHECK_FALSE(contains(run.err, "missed its deadline"));
+    CHECK_FALSE(contains(run.err, "lost: "));
+    CHECK(contains(run.out, "20 ok, 0 failed, "));
+    CHECK(run.exit_code == 0);
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    CHECK(doc["ok"] == 20);
+    CHECK(doc["bytes"] == expected_bytes(1, 300, 20));
+}
+
+TEST_CASE("the whole family stopped (parent, workers and simulator, as Ctrl-Z stops the foreground group), then continued: no worker killed, nothing lost") {
+    TempFile json("", ".json");
+    bool paused = false;
+    const auto everyone = [](pid_t program) {
+        std::vector<pid_t> family{program};
+        for (const auto& [pid, name] : tour_test::children_of(program)) family.push_back(pid);  // workers, sitesim
+        return family;
+    };
+    const auto run = run_paused(everyone, json.path().string(), paused);
+    CAPTURE(run.err);
+    REQUIRE(paused);
+    CHECK_FALSE(run.timed_out);
+    CHECK_FALSE(contains(run.err, "missed its deadline"));
+    CHECK_FALSE(contains(run.err, "every worker process died"));
+    const auto doc = nlohmann::json::parse(std::ifstream(json.path()));
+    REQUIRE(doc["results"].size() == 20);
+    // A request in flight during the stop may time out in its worker once continued (its own
+    // curl's clock ran on too): an honest "curl error 28" from the worker, at most one per
+    // worker. Nothing is lost and no worker is killed.
+    std::size_t timed_out = 0;
+    for (const auto& r : doc["results"]) {
+        if (r["ok"].get<bool>()) continue;
+        const std::string error = r["error"].get<std::string>();
+        CAPTURE(error);
+        CHECK(contains(error, "curl error 28"));
+        ++timed_out;
+    }
+    CHECK(timed_out <= 4);
+    CHECK(doc["ok"] == 20 - timed_out);
+    CHECK(run.exit_code == (timed_out == 0 ? 0 : 1));
 }
 
 TEST_CASE("bad input: --workers 0") {

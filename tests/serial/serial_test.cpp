@@ -9,12 +9,15 @@
 
 using namespace std::chrono_literals;
 
+// The runs here are never stopped (stop_test.cpp stops them).
+static const tour::RunStop never_stopped;
+
 TEST_CASE("serial fetches all 80 URLs with exact bytes, one at a time, on one connection") {
     tour_test::ensure_curl_global();
     tour::SiteSimulator sim(1, 4);
     const auto urls = sim.urls(80);
     tour::Progress progress(urls.size(), false);
-    const auto results = serial::download_all(urls, tour::FetchOptions{}, progress);
+    const auto results = serial::download_all(urls, tour::FetchOptions{}, never_stopped, progress);
 
     REQUIRE(results.size() == urls.size());
     CHECK(progress.done() == urls.size());
@@ -44,7 +47,7 @@ TEST_CASE("a failing URL does not disturb the others") {
     tour::FetchOptions options;
     options.total_timeout = 3s;
     tour::Progress progress(urls.size(), false);
-    const auto results = serial::download_all(urls, options, progress);
+    const auto results = serial::download_all(urls, options, never_stopped, progress);
     REQUIRE(results.size() == 6);
     for (std::size_t i = 0; i < 6; ++i) {
         CAPTURE(i);

@@ -141,6 +141,23 @@ TEST_CASE("pipelined requests and Connection: close") {
     CHECK(eof);  // the server closed after the response
 }
 
+TEST_CASE("a client that gives up while the page is still 'loading': the server lets go at once, not when it is ready") {
+    // compare/stop_latency.py reads from /__stats when a stopped program let go of its requests.
+    Sitesim sim;
+    REQUIRE(sim.port() != 0);
+    Connection c(sim.port());
+    REQUIRE(c.send_get("/site/1?delay_ms=20000"));
+    REQUIRE(eventually([&] { return stats(sim.port())["in_flight"] == 1; }));
+    c.close();  // 20 s before the page would be ready; eventually() gives up after 2 s
+    CHECK(eventually([&] { return stats(sim.port())["in_flight"] == 0 && stats(sim.port())["connections"] == 0; }));
+    SUBCASE("a pipelined request waiting behind it is no reason to abandon the first") {
+        Connection p(sim.port());
+        p.send("GET /a?bytes=3&delay_ms=300 HTTP/1.1\r\nHost: x\r\n\r\nGET /b?bytes=4 HTTP/1.1\r\nHost: x\r\n\r\n");
+        CHECK(p.read_response().body.size() == 3);
+        CHECK(p.read_response().body.size() == 4);
+    }
+}
+
 TEST_CASE("query overrides: bytes, status, delay_ms, bad ones get 400") {
     Sitesim sim({"--latency-ms", "5"});
     REQUIRE(sim.port() != 0);

@@ -7,7 +7,8 @@
 //   fake://throw-int     throws 42 (not a std::exception)
 //   fake://kill          the calling process dies by SIGKILL (as if the OOM killer chose it)
 //   fake://exit/N        the calling process ends with _exit(N)
-//   fake://sleep/MS      waits MS milliseconds, then succeeds
+//   fake://sleep/MS      waits MS milliseconds, then succeeds; given a RunStop, a stop ends the
+//                        wait at once and the URL is cancelled (as an aborted transfer would be)
 //   anything else        succeeds at once: status 200, bytes = the URL's length
 #pragma once
 
@@ -17,8 +18,9 @@
 
 namespace tour_test {
 
-// Each call makes a new fake session.
-tour::NewSession fake_sessions();
+// Each call makes a new fake session. With `stop` (which must outlive the sessions), the
+// sessions see the run's stop as real ones do (see fake://sleep above).
+tour::NewSession fake_sessions(const tour::RunStop* stop = nullptr);
 
 // How many fetches have succeeded in this process so far (thread-safe).
 std::size_t fake_fetches_done();

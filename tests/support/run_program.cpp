@@ -24,7 +24,7 @@ extern char** environ;
 namespace tour_test {
 
 ProgramRun run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
-                       std::chrono::seconds limit, const std::function<void(pid_t)>& meanwhile) {
+                       std::chrono::seconds limit, const std::function<void(pid_t)>& meanwhile, bool own_group) {
     std::vector<std::string> all = {program.string()};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -39,8 +39,15 @@ ProgramRun run_program(const std::filesystem::path& program, const std::vector<s
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    if (own_group) {
+        posix_spawnattr_setpgroup(&attributes, 0);  // 0: a new group, numbered like the child
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    }
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     close(out_pipe[1]);
     close(err_pipe[1]);
@@ -61,7 +68,7 @@ ProgramRun run_program(const std::filesystem::path& program, const std::vector<s
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             run.timed_out = true;
-            kill(pid, SIGKILL);
+            kill(own_group ? -pid : pid, SIGKILL);  // the group: its children too
             break;
         }
         const int ready = poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
@@ -90,6 +97,21 @@ ProgramRun run_program(const std::filesystem::path& program, const std::vector<s
     if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
     return run;
 }
+
+namespace {
+// Does the signal mask `field` of /proc/PID/status ("ShdPnd:", "SigBlk:") hold `signal`?
+bool status_mask_has(pid_t pid, const std::string& field, int signal) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(field, 0) == 0) return (std::stoull(line.substr(field.size()), nullptr, 16) >> (signal - 1)) & 1u;
+    }
+    return false;
+}
+}  // namespace
+
+bool signal_pending(pid_t pid, int signal) { return status_mask_has(pid, "ShdPnd:", signal); }
+
+bool signal_blocked(pid_t pid, int signal) { return status_mask_has(pid, "SigBlk:", signal); }
 
 std::vector<std::pair<pid_t, std::string>> children_of(pid_t parent) {
     std::vector<std::pair<pid_t, std::string>> children;

@@ -23,13 +23,22 @@ struct ProgramRun {
 };
 
 // posix_spawn `program` with `args`; kill it after `limit`. Always reaps the child. While it runs,
-// `meanwhile(pid)` (if given) runs on a thread of its own, e.g. to signal the program's children.
+// `meanwhile(pid)` (if given) runs on a thread of its own, e.g. to signal the program's children;
+// the child is reaped only after `meanwhile` returned, so its pid stays valid for kill() there.
+// With `own_group`, the child leads a process group of its own (pgid == pid), so that
+// kill(-pid, SIGINT) reaches it and its children the way a terminal's Ctrl-C does.
 ProgramRun run_program(const std::filesystem::path& program, const std::vector<std::string>& args,
                        std::chrono::seconds limit = std::chrono::seconds(120),
-                       const std::function<void(pid_t)>& meanwhile = {});
+                       const std::function<void(pid_t)>& meanwhile = {}, bool own_group = false);
 
 // The processes whose parent is `parent`, with their command names (/proc/PID/comm).
 std::vector<std::pair<pid_t, std::string>> children_of(pid_t parent);
+
+// Is `signal` pending for the whole process `pid` (the ShdPnd mask of /proc/PID/status)? A
+// second signal sent while the first is still pending merges with it: wait until it is not.
+bool signal_pending(pid_t pid, int signal);
+// Does `pid`'s main thread block `signal` (the SigBlk mask)?
+bool signal_blocked(pid_t pid, int signal);
 
 // `text` contains `piece`.
 inline bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }

@@ -2,9 +2,11 @@
 // libcurl: what the pool does when a fetch throws, and when the OS refuses a thread. No network.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/resource.h>
@@ -12,6 +14,9 @@
 #include "fake_session.hpp"
 #include "futures.hpp"
 #include "threads.hpp"
+
+// The runs here are never stopped (stop_test.cpp stops them).
+static const tour::RunStop never_stopped;
 
 TEST_CASE("an exception thrown inside a worker is reported for its URL, never std::terminate") {
     std::vector<std::string> urls;
@@ -22,7 +27,7 @@ TEST_CASE("an exception thrown inside a worker is reported for its URL, never st
     for (const int workers : {1, 4, 0}) {
         CAPTURE(workers);
         tour::Progress progress(urls.size(), false);
-        const auto results = threads::download_all(urls, tour_test::fake_sessions(), workers, progress);
+        const auto results = threads::download_all(urls, tour_test::fake_sessions(), workers, never_stopped, progress);
         REQUIRE(results.size() == urls.size());
         CHECK(progress.done() == urls.size());
         for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -44,7 +49,7 @@ TEST_CASE("an exception thrown inside a worker is reported for its URL, never st
 TEST_CASE("every fetch throwing: every URL reports it, the run still ends") {
     const std::vector<std::string> urls(12, "fake://throw/always");
     tour::Progress progress(urls.size(), false);
-    const auto results = threads::download_all(urls, tour_test::fake_sessions(), 3, progress);
+    const auto results = threads::download_all(urls, tour_test::fake_sessions(), 3, never_stopped, progress);
     REQUIRE(results.size() == urls.size());
     for (const auto& r : results) CHECK(r.error == "exception in worker: boom at always");
 }
@@ -57,7 +62,7 @@ TEST_CASE("futures: what a task throws travels through get() and becomes its URL
     for (const int cap : {1, 3, 0}) {
         CAPTURE(cap);
         tour::Progress progress(urls.size(), false);
-        const auto results = threads::download_with_futures(urls, tour_test::fake_sessions(), cap, progress);
+        const auto results = threads::download_with_futures(urls, tour_test::fake_sessions(), cap, never_stopped, progress);
         REQUIRE(results.size() == urls.size());
         CHECK(progress.done() == urls.size());
         for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -73,6 +78,58 @@ TEST_CASE("futures: what a task throws travels through get() and becomes its URL
             }
         }
     }
+}
+
+// Issue 24 inside the models (no network, so TSan sees the models' own stop paths): a stop while
+// every fetch is waiting ends the run at once, each URL reported once, cancelled with the reason;
+// with --fail-fast's Progress, one failure cancels the rest.
+namespace {
+using Model = std::vector<tour::FetchResult> (*)(const std::vector<std::string>&, const tour::NewSession&, int,
+                                                 const tour::RunStop&, tour::Progress&);
+
+void check_stop_mid_run(Model model) {
+    const std::vector<std::string> urls(30, "fake://sleep/20000");
+    tour::RunStop stop;
+    tour::Progress progress(urls.size(), false);
+    std::jthread stopper([&stop] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        stop.request(tour::StopReason::deadline);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = model(urls, tour_test::fake_sessions(&stop), 4, stop, progress);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));  // not 20 s per URL
+    REQUIRE(results.size() == urls.size());
+    CHECK(progress.done() == urls.size());
+    for (const auto& r : results) {
+        CHECK(r.url == urls[0]);
+        CHECK(r.cancelled == tour::StopReason::deadline);
+        CHECK(r.error == "cancelled (deadline)");
+    }
+}
+
+void check_fail_fast(Model model) {
+    std::vector<std::string> urls(20, "fake://sleep/20000");
+    urls[0] = "fake://throw/first";
+    tour::RunStop stop;
+    tour::Progress progress(urls.size(), false);
+    progress.stop_on_failure(stop);
+    const auto results = model(urls, tour_test::fake_sessions(&stop), 4, stop, progress);
+    REQUIRE(results.size() == urls.size());
+    CHECK(stop.reason() == tour::StopReason::fail_fast);
+    CHECK(results[0].failed());
+    for (std::size_t i = 1; i < urls.size(); ++i) CHECK(results[i].error == "cancelled (fail-fast)");
+}
+}  // namespace
+
+TEST_CASE("pool: a stop while every worker waits cancels every URL, each reported once") {
+    check_stop_mid_run(&threads::download_all);
+}
+TEST_CASE("futures: a stop while every task waits cancels every URL, each reported once") {
+    check_stop_mid_run(&threads::download_with_futures);
+}
+TEST_CASE("pool: with --fail-fast's Progress, the first failure cancels the rest") { check_fail_fast(&threads::download_all); }
+TEST_CASE("futures: with --fail-fast's Progress, the first failure cancels the rest") {
+    check_fail_fast(&threads::download_with_futures);
 }
 
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
@@ -143,7 +200,7 @@ void check_refused_threads(Download download, const std::string& refusal) {
 TEST_CASE("when the OS refuses a thread: the started ones are joined and the rest are reported") {
     check_refused_threads(
         [](const std::vector<std::string>& urls, tour::Progress& progress) {
-            return threads::download_all(urls, tour_test::fake_sessions(), 0, progress);
+            return threads::download_all(urls, tour_test::fake_sessions(), 0, never_stopped, progress);
         },
         "not fetched: could not start thread ");
 }
@@ -153,7 +210,7 @@ TEST_CASE("when the OS refuses a thread: the started ones are joined and the res
 TEST_CASE("futures: a thread the OS refuses is that URL's error, the other tasks still run") {
     check_refused_threads(
         [](const std::vector<std::string>& urls, tour::Progress& progress) {
-            return threads::download_with_futures(urls, tour_test::fake_sessions(), 0, progress);
+            return threads::download_with_futures(urls, tour_test::fake_sessions(), 0, never_stopped, progress);
         },
         "exception in task: Resource temporarily unavailable");
 }

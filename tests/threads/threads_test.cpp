@@ -21,6 +21,9 @@
 
 using namespace std::chrono_literals;
 
+// The runs here are never stopped (stop_test.cpp stops them).
+static const tour::RunStop never_stopped;
+
 namespace {
 
 using tour_test::check_all_fetched;
@@ -50,7 +53,7 @@ TEST_CASE("every URL with exact bytes, the server sees min(workers, URLs) reques
         for (auto& url : urls) url += "?delay_ms=" + std::to_string(c.delay_ms);
         sim.reset_stats();
         tour::Progress progress(urls.size(), false);
-        const auto results = threads::download_all(urls, tour::FetchOptions{}, c.workers, progress);
+        const auto results = threads::download_all(urls, tour::FetchOptions{}, c.workers, never_stopped, progress);
 
         check_all_fetched(urls, results, {1, 4});
         CHECK(progress.done() == urls.size());
@@ -69,7 +72,7 @@ TEST_CASE("more workers than URLs: only as many threads as URLs") {
     std::vector<std::string> urls = sim.urls(5);
     for (auto& url : urls) url += "?delay_ms=200";
     tour::Progress progress(urls.size(), false);
-    const auto results = threads::download_all(urls, tour::FetchOptions{}, 64, progress);
+    const auto results = threads::download_all(urls, tour::FetchOptions{}, 64, never_stopped, progress);
     check_all_fetched(urls, results, {3, 4});
     CHECK(sim.stats()["peak_in_flight"] == 5);
     CHECK(workers_used(results).size() == 5);
@@ -77,9 +80,9 @@ TEST_CASE("more workers than URLs: only as many threads as URLs") {
 
 TEST_CASE("an empty list is fine, and negative workers are a programming error") {
     tour::Progress progress(0, false);
-    CHECK(threads::download_all({}, tour::FetchOptions{}, 10, progress).empty());
-    CHECK(threads::download_all({}, tour::FetchOptions{}, 0, progress).empty());
-    CHECK_THROWS_AS(threads::download_all({"http://127.0.0.1:1/"}, tour::FetchOptions{}, -1, progress),
+    CHECK(threads::download_all({}, tour::FetchOptions{}, 10, never_stopped, progress).empty());
+    CHECK(threads::download_all({}, tour::FetchOptions{}, 0, never_stopped, progress).empty());
+    CHECK_THROWS_AS(threads::download_all({"http://127.0.0.1:1/"}, tour::FetchOptions{}, -1, never_stopped, progress),
                     std::invalid_argument);
 }
 
@@ -95,7 +98,7 @@ TEST_CASE("a failing URL on one thread does not disturb the others") {
     tour::FetchOptions options;
     options.total_timeout = 1500ms;  // bounds the stall and the slow body
     tour::Progress progress(urls.size(), false);
-    const auto results = threads::download_all(urls, options, 4, progress);
+    const auto results = threads::download_all(urls, options, 4, never_stopped, progress);
 
     REQUIRE(results.size() == urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -133,7 +136,7 @@ TEST_CASE("futures: every URL with exact bytes, the semaphore caps the server's 
         for (auto& url : urls) url += "?delay_ms=" + std::to_string(c.delay_ms);
         sim.reset_stats();
         tour::Progress progress(urls.size(), false);
-        const auto results = threads::download_with_futures(urls, tour::FetchOptions{}, c.cap, progress);
+        const auto results = threads::download_with_futures(urls, tour::FetchOptions{}, c.cap, never_stopped, progress);
 
         check_all_fetched(urls, results, {1, 4});
         CHECK(progress.done() == urls.size());
@@ -143,6 +146,6 @@ TEST_CASE("futures: every URL with exact bytes, the semaphore caps the server's 
         CHECK(stats["connections_accepted"] == 40);
     }
     tour::Progress progress(1, false);
-    CHECK_THROWS_AS(threads::download_with_futures({"http://127.0.0.1:1/"}, tour::FetchOptions{}, -1, progress),
+    CHECK_THROWS_AS(threads::download_with_futures({"http://127.0.0.1:1/"}, tour::FetchOptions{}, -1, never_stopped, progress),
                     std::invalid_argument);
 }
