@@ -418,7 +418,7 @@ def parse_args():
 
 
 def check_runnable(models, args):
-    """Every model must be there, and a C++ program must have --deadline (issue 24's options)."""
+    """Every model must be there, and a C++ program must have --deadline (a build of today's tree)."""
     for model in models:
         if model.program:
             path = args.build / model.program
@@ -426,8 +426,8 @@ def check_runnable(models, args):
                 raise Usage(f"{path}: not built (cmake --build --preset ci --target {Path(model.program).name})")
             usage = subprocess.run([str(path), "--help"], capture_output=True, text=True, timeout=30).stdout
             if "--deadline" not in usage:
-                raise Usage(f"{path} has no --deadline option (its --help does not list it): build it from a tree "
-                            "that has issue 24's stop options, or leave it out with --only")
+                raise Usage(f"{path} has no --deadline option (its --help does not list it): rebuild it "
+                            "(cmake --build --preset ci), or leave it out with --only")
         else:
             probe = subprocess.run([args.python, "-c", "import requests, aiohttp"], capture_output=True, text=True)
             if probe.returncode != 0:

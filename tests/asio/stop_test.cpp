@@ -1,4 +1,4 @@
-// Issue 24 for chapter 4: 04_asio (8 lanes, and a lane per URL) and 04_asio_threads stop on a
+// Stopping in chapter 4: 04_asio (8 lanes, and a lane per URL) and 04_asio_threads stop on a
 // deadline, SIGINT, SIGTERM and --fail-fast, checked from the simulator's counters
 // (tests/support/stop_check.hpp); and the models' stop from inside: a stop requested by another
 // thread, and CPU work that notices a stop between slices of its rounds.

@@ -1,17 +1,16 @@
 #!/usr/bin/env python3
 """compare/stop_latency.py on a tiny run: 8 URLs whose pages take 2 s, stopped at 1 s.
 
-usage: stop_latency_test.py SCRIPT BUILD_DIR SOURCE_DIR
+usage: stop_latency_test.py SCRIPT BUILD_DIR
 
 Checks what the script promises: every run ends, with the documented exit status (1 after the
 deadline, 130 after SIGINT), the server quiet at the end (an abort the server never saw would
 leave it busy), one table row per model and trigger, bad usage exit 2, and its own sitesim
 stopped, also when the script itself gets Ctrl-C. Timing is bounded generously only.
 
-The Python models always run. The C++ models run when the source tree has issue 24's --deadline
-(common/options.cpp): from then on a program without it in its --help fails this test (the
-script exits 2), it is not skipped. Exit 77 (CTest: skipped) only when /usr/bin/python3 lacks
-requests or aiohttp.
+Every model runs, the Python ones and the C++ programs (a program without --deadline in its
+--help makes the script exit 2, which fails this test). Exit 77 (CTest: skipped) only when
+/usr/bin/python3 lacks requests or aiohttp.
 """
 import json
 import os
@@ -43,18 +42,14 @@ def ignore_sigint():
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    script, build, source = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    script, build = sys.argv[1], sys.argv[2]
     if subprocess.run([PYTHON, "-c", "import requests, aiohttp"], capture_output=True).returncode != 0:
         print("skipped: /usr/bin/python3 has no requests or aiohttp (apt-get install python3-requests python3-aiohttp)")
         return 77
-    models = list(PY_MODELS)
-    if '"--deadline"' in (source / "common" / "options.cpp").read_text():
-        models += CPP_MODELS
-    else:
-        print("C++ models not run: this tree has no --deadline yet (common/options.cpp, issue 24)")
+    models = PY_MODELS + CPP_MODELS
     problems = []
     base = [PYTHON, script, "--build", build]
 

@@ -1,5 +1,5 @@
-// The third round of hostile tests (issue 25's items 12 and 15 and its "also seen" list): each
-// case failed before its fix.
+// The third round of hostile tests (sitesim's own checks, odd files and environments, compare
+// passing the stop on to every model): each case failed before its fix.
 #include <doctest/doctest.h>
 
 #include <cerrno>

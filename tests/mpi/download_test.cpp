@@ -219,7 +219,7 @@ TEST_CASE("a rank stopped mid-run (kill -STOP): after the timeout + 5 s its URLs
 }
 
 namespace {
-// Issue 24 over MPI: --deadline 1 on 40 pages that cannot finish in time (`query`): exit 1, every
+// Stopping over MPI: --deadline 1 on 40 pages that cannot finish in time (`query`): exit 1, every
 // URL cancelled "(deadline)" in --json, the downloads' own time (from the barrier: mpirun's
 // start-up is not in it) under 3 s, one request per rank at the server and nothing left open.
 nlohmann::json check_deadline(const std::string& query) {

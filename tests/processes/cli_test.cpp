@@ -149,7 +149,7 @@ TEST_CASE("a stopped worker (kill -STOP) misses its deadline: killed, its URL lo
     CHECK(::kill(stopped, 0) != 0);  // killed and reaped: no stopped process left behind
 }
 
-// Issue 25, item 8. A stopped parent (kill -STOP, or Ctrl-Z) used to wake with every deadline
+// A stopped parent (kill -STOP, or Ctrl-Z) used to wake with every deadline
 // past and kill all its workers before reading the answers already waiting in their pipes:
 // 7-10 of 20 ok, "missed its deadline and was killed", "every worker process died".
 TEST_CASE("a parent stopped (kill -STOP to its PID) for longer than the deadlines, then continued: no worker killed, all 20 fetched") {

@@ -1,4 +1,4 @@
-// Chapter 3's stop (issue 24): the program against stop_check's simulator (40 pages that take
+// Chapter 3's stop: the program against stop_check's simulator (40 pages that take
 // 2 s, 8 workers), every check by the server's counters, the exit status and --json; then what
 // only processes have: worker PIDs that must be gone, a worker that does not answer the word
 // (stopped with SIGSTOP, or a session that never looks at the stop) and is killed after the

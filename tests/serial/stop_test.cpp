@@ -1,4 +1,4 @@
-// Issue 24 for chapter 1: the serial program stops on a deadline, Ctrl-C, SIGTERM and
+// Stopping in chapter 1: the serial program stops on a deadline, Ctrl-C, SIGTERM and
 // --fail-fast, checked from the simulator's counters (tests/support/stop_check.hpp).
 #include <csignal>
 

@@ -1,4 +1,4 @@
-// Test support for issue 24 ("Stopping work"): the checks every download program must pass, run
+// Test support for stopping work (a deadline, Ctrl-C, SIGTERM, --fail-fast): the checks every download program must pass, run
 // against a program this build made. Each check starts its own simulator whose 40 pages take 2 s
 // each (`?delay_ms=2000`), runs the program on them with --urls, --json and the target's own
 // arguments (its model and 8 workers), and checks from the exit status, the --json file and the
