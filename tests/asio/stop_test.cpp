@@ -31,20 +31,20 @@ TEST_CASE("04_asio 8 lanes: --deadline 1 cancels the rest, exit 1, every URL acc
 TEST_CASE("04_asio 8 lanes: SIGINT to the pid: partial report, --json, exit 130") { tour_test::check_signal_stop(lanes8(), SIGINT, false); }
 TEST_CASE("04_asio 8 lanes: Ctrl-C (SIGINT to the process group): the same") { tour_test::check_signal_stop(lanes8(), SIGINT, true); }
 TEST_CASE("04_asio 8 lanes: SIGTERM: the same, exit 143") { tour_test::check_signal_stop(lanes8(), SIGTERM, false); }
-TEST_CASE("04_asio 8 lanes: a second SIGINT ends the program at once") { tour_test::check_second_signal(lanes8()); }
+TEST_CASE("04_asio 8 lanes: a second stop signal ends the program at once") { tour_test::check_second_signal(lanes8()); }
 TEST_CASE("04_asio 8 lanes: --fail-fast with a reset URL first stops the run") { tour_test::check_fail_fast(lanes8()); }
 TEST_CASE("04_asio 8 lanes: a deadline cancels transfers mid-body") { tour_test::check_mid_body_stop(lanes8()); }
 
 TEST_CASE("04_asio uncapped: --deadline 1") { tour_test::check_deadline_stop(uncapped()); }
 TEST_CASE("04_asio uncapped: Ctrl-C") { tour_test::check_signal_stop(uncapped(), SIGINT, true); }
-TEST_CASE("04_asio uncapped: a second SIGINT ends the program at once") { tour_test::check_second_signal(uncapped()); }
+TEST_CASE("04_asio uncapped: a second stop signal ends the program at once") { tour_test::check_second_signal(uncapped()); }
 TEST_CASE("04_asio uncapped: --fail-fast") { tour_test::check_fail_fast(uncapped()); }
 TEST_CASE("04_asio uncapped: a deadline cancels transfers mid-body") { tour_test::check_mid_body_stop(uncapped()); }
 
 TEST_CASE("04_asio_threads: --deadline 1") { tour_test::check_deadline_stop(with_threads()); }
 TEST_CASE("04_asio_threads: SIGINT to the pid") { tour_test::check_signal_stop(with_threads(), SIGINT, false); }
 TEST_CASE("04_asio_threads: SIGTERM") { tour_test::check_signal_stop(with_threads(), SIGTERM, false); }
-TEST_CASE("04_asio_threads: a second SIGINT ends the program at once") { tour_test::check_second_signal(with_threads()); }
+TEST_CASE("04_asio_threads: a second stop signal ends the program at once") { tour_test::check_second_signal(with_threads()); }
 TEST_CASE("04_asio_threads: --fail-fast") { tour_test::check_fail_fast(with_threads()); }
 
 TEST_CASE("download_all: a stop requested by another thread cancels the loop's lanes, and the loop ends by itself") {

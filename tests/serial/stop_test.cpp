@@ -15,6 +15,6 @@ TEST_CASE("serial: --deadline 1 cancels the rest, exit 1, every URL accounted fo
 TEST_CASE("serial: SIGINT to the pid: partial report, --json, exit 130") { tour_test::check_signal_stop(serial(), SIGINT, false); }
 TEST_CASE("serial: Ctrl-C (SIGINT to the process group): the same") { tour_test::check_signal_stop(serial(), SIGINT, true); }
 TEST_CASE("serial: SIGTERM: the same, exit 143") { tour_test::check_signal_stop(serial(), SIGTERM, false); }
-TEST_CASE("serial: a second SIGINT ends the program at once") { tour_test::check_second_signal(serial()); }
+TEST_CASE("serial: a second stop signal ends the program at once") { tour_test::check_second_signal(serial()); }
 TEST_CASE("serial: --fail-fast with a reset URL first stops the run") { tour_test::check_fail_fast(serial()); }
 TEST_CASE("serial: a deadline aborts a transfer mid-body") { tour_test::check_mid_body_stop(serial()); }

@@ -113,6 +113,21 @@ bool signal_pending(pid_t pid, int signal) { return status_mask_has(pid, "ShdPnd
 
 bool signal_blocked(pid_t pid, int signal) { return status_mask_has(pid, "SigBlk:", signal); }
 
+bool signal_handled(pid_t pid, int signal) {
+    return signal_blocked(pid, signal) || status_mask_has(pid, "SigCgt:", signal);
+}
+
+char process_state(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("State:", 0) == 0) {
+            const auto letter = line.find_first_not_of(" \t", 6);  // "State:\tT (stopped)"
+            return letter == std::string::npos ? '\0' : line[letter];
+        }
+    }
+    return '\0';
+}
+
 std::vector<std::pair<pid_t, std::string>> children_of(pid_t parent) {
     std::vector<std::pair<pid_t, std::string>> children;
     std::error_code ec;

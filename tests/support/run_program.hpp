@@ -39,6 +39,12 @@ std::vector<std::pair<pid_t, std::string>> children_of(pid_t parent);
 bool signal_pending(pid_t pid, int signal);
 // Does `pid`'s main thread block `signal` (the SigBlk mask)?
 bool signal_blocked(pid_t pid, int signal);
+// Has `pid` taken `signal` over from its default action: blocked (a signalfd reads it) or caught
+// by a handler (the SigCgt mask, as asio::signal_set's)? Until then the signal would end it.
+bool signal_handled(pid_t pid, int signal);
+// The state letter of `pid` in /proc/PID/status: 'R' running, 'S' sleeping, 'T' stopped (SIGSTOP),
+// 'Z' a zombie (ended, not yet reaped), ...; '\0' when there is no such process.
+char process_state(pid_t pid);
 
 // `text` contains `piece`.
 inline bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }

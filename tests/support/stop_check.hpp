@@ -11,8 +11,9 @@
 //   check_signal_stop      SIGINT (to the pid, or to its process group as a terminal's Ctrl-C
 //                          does) or SIGTERM at 1 s: the same, with exit 130 / 143, the partial
 //                          report on stdout and the stop on stderr.
-//   check_second_signal    a second SIGINT once the first was taken: the program dies by SIGINT
-//                          at once (the shell sees 130), and the server is quiet after it.
+//   check_second_signal    a second stop signal while the first stop is under way (a second
+//                          SIGINT, or SIGTERM found pending with the SIGINT): the program dies
+//                          by it at once, no report, and the server is quiet after it.
 //   check_fail_fast        --fail-fast with a reset URL first: exit 1 within a generous bound,
 //                          the reset URL failed, the other 39 cancelled "(fail-fast)".
 //   check_mid_body_stop    pages that drip their body (fault=slowbody), --deadline 1: every

@@ -24,7 +24,7 @@ TEST_CASE("pool: --deadline 1 cancels the rest, exit 1, every URL accounted for"
 TEST_CASE("pool: SIGINT to the pid: partial report, --json, exit 130") { tour_test::check_signal_stop(pool(), SIGINT, false); }
 TEST_CASE("pool: Ctrl-C (SIGINT to the process group): the same") { tour_test::check_signal_stop(pool(), SIGINT, true); }
 TEST_CASE("pool: SIGTERM: the same, exit 143") { tour_test::check_signal_stop(pool(), SIGTERM, false); }
-TEST_CASE("pool: a second SIGINT ends the program at once") { tour_test::check_second_signal(pool()); }
+TEST_CASE("pool: a second stop signal ends the program at once") { tour_test::check_second_signal(pool()); }
 TEST_CASE("pool: --fail-fast with a reset URL first stops the run") { tour_test::check_fail_fast(pool()); }
 TEST_CASE("pool: a deadline aborts transfers mid-body") { tour_test::check_mid_body_stop(pool()); }
 
@@ -32,7 +32,7 @@ TEST_CASE("futures: --deadline 1 cancels the rest, exit 1, every URL accounted f
 TEST_CASE("futures: SIGINT to the pid: partial report, --json, exit 130") { tour_test::check_signal_stop(futures(), SIGINT, false); }
 TEST_CASE("futures: Ctrl-C (SIGINT to the process group): the same") { tour_test::check_signal_stop(futures(), SIGINT, true); }
 TEST_CASE("futures: SIGTERM: the same, exit 143") { tour_test::check_signal_stop(futures(), SIGTERM, false); }
-TEST_CASE("futures: a second SIGINT ends the program at once") { tour_test::check_second_signal(futures()); }
+TEST_CASE("futures: a second stop signal ends the program at once") { tour_test::check_second_signal(futures()); }
 TEST_CASE("futures, uncapped: --fail-fast with a reset URL first stops the run") {
     tour_test::check_fail_fast(futures_uncapped());
 }
