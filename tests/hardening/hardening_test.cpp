@@ -29,6 +29,7 @@
 
 using hardening::program;
 using tour_test::contains;
+using tour_test::poll_until;
 using tour_test::run_program;
 using tour_test::signal_blocked;
 using tour_test::signal_pending;
@@ -260,8 +261,7 @@ TEST_CASE("2. compare: a second stop signal ends it at once, the running model k
         ::kill(model, SIGSTOP);
         ::kill(pid, SIGINT);
         // The second only once compare has read the first: two pending SIGINTs are one.
-        const auto give_up = std::chrono::steady_clock::now() + 5s;
-        while (signal_pending(pid, SIGINT) && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+        poll_until([pid] { return !signal_pending(pid, SIGINT); }, std::chrono::steady_clock::now() + 5s);
         signalled = ::kill(pid, SIGINT) == 0;
     };
     const auto run = run_program(program("compare"), {"--sites", "20", "--latency-ms", "3000"}, 90s, twice_when_busy);
@@ -292,8 +292,7 @@ TEST_CASE("2. compare stopped while it sets up (reading --urls from a FIFO): it 
         // SIGTERM once compare blocks it (read as data from then on, see compare/stop_signals.hpp),
         // while compare still waits for the list: then the list, so that setting up can finish.
         const auto give_up = std::chrono::steady_clock::now() + 20s;
-        while (!signal_blocked(pid, SIGTERM) && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
-        if (!signal_blocked(pid, SIGTERM)) return;
+        if (!poll_until([pid] { return signal_blocked(pid, SIGTERM); }, give_up)) return;
         signalled = ::kill(pid, SIGTERM) == 0;
         for (int fd = -1; std::chrono::steady_clock::now() < give_up; std::this_thread::sleep_for(5ms)) {
             fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);  // ENXIO until compare opens it

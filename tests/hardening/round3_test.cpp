@@ -234,10 +234,8 @@ TEST_CASE("Ctrl-C at a terminal with the embedded simulator: the simulator outli
                 // Not before the program has taken SIGINT over (its stop watcher blocks it, or
                 // chapter 4's signal_set catches it): until then Ctrl-C's default action ends it
                 // with no report. That is after the simulator has started, so it is bounded.
-                const auto give_up = std::chrono::steady_clock::now() + 30s;
-                while (!tour_test::signal_handled(pid, SIGINT) && std::chrono::steady_clock::now() < give_up) {
-                    std::this_thread::sleep_for(5ms);
-                }
+                tour_test::poll_until([pid] { return tour_test::signal_handled(pid, SIGINT); },
+                                      std::chrono::steady_clock::now() + 30s, 5ms);
                 std::this_thread::sleep_for(1000ms);  // the requests in flight by then: pages take 3 s
                 ::kill(-pid, SIGINT);
             },

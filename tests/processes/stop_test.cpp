@@ -119,10 +119,8 @@ TEST_CASE("Ctrl-C to the group, and a second one during the stop: no worker proc
             if (!twice) return;
             // Only once the parent has read the first: a second sent while the first is pending
             // merges with it. (The stopped worker makes the stop last its 2 s grace period.)
-            const auto give_up = std::chrono::steady_clock::now() + 10s;
-            while (tour_test::signal_pending(program, SIGINT) && std::chrono::steady_clock::now() < give_up) {
-                std::this_thread::sleep_for(1ms);
-            }
+            tour_test::poll_until([&] { return !tour_test::signal_pending(program, SIGINT); },
+                                  std::chrono::steady_clock::now() + 10s);
             ::kill(-program, SIGINT);
         };
         const auto run = tour_test::run_program(target.program, {"--workers", "8", "--urls", list.path().string()}, 60s,

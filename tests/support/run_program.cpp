@@ -117,6 +117,15 @@ bool signal_handled(pid_t pid, int signal) {
     return signal_blocked(pid, signal) || status_mask_has(pid, "SigCgt:", signal);
 }
 
+bool poll_until(const std::function<bool()>& condition, std::chrono::steady_clock::time_point give_up,
+                std::chrono::microseconds step) {
+    for (;;) {
+        if (condition()) return true;
+        if (std::chrono::steady_clock::now() >= give_up) return false;
+        if (step.count() > 0) std::this_thread::sleep_for(step);
+    }
+}
+
 char process_state(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     for (std::string line; std::getline(in, line);) {

@@ -46,6 +46,11 @@ bool signal_handled(pid_t pid, int signal);
 // 'Z' a zombie (ended, not yet reaped), ...; '\0' when there is no such process.
 char process_state(pid_t pid);
 
+// Calls `condition` until it is true or `give_up` has passed, `step` apart (zero: no sleep, for a
+// race measured in microseconds); returns its last answer. For bounded waits on another process.
+bool poll_until(const std::function<bool()>& condition, std::chrono::steady_clock::time_point give_up,
+                std::chrono::microseconds step = std::chrono::milliseconds(1));
+
 // `text` contains `piece`.
 inline bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 

@@ -212,13 +212,14 @@ void check_signal_stop(const StopTarget& target, int signal, bool to_group) {
 }
 
 namespace {
-// Bounded waits on another process's state: `give_up` ends them whatever the state.
+// After SIGSTOP: true once `pid` is stopped; false if it ended first or `give_up` came.
 bool wait_until_stopped(pid_t pid, SteadyClock::time_point give_up) {
-    for (char state = process_state(pid); SteadyClock::now() < give_up; state = process_state(pid)) {
-        if (state == 'T') return true;
-        if (state == 'Z' || state == '\0') return false;  // it ended first
-    }
-    return false;
+    char state = '\0';
+    poll_until([&] {
+        state = process_state(pid);
+        return state == 'T' || state == 'Z' || state == '\0';  // stopped, or ended (a zombie, gone)
+    }, give_up, 0us);
+    return state == 'T';
 }
 }  // namespace
 
@@ -243,22 +244,17 @@ void check_second_signal(const StopTarget& target) {
         const StopRun r = run_target(target, urls, json, {}, [&](pid_t pid) {
             running = wait_for_in_flight(sim, target.started);
             const auto give_up = SteadyClock::now() + scaled(5'000ms);
-            if (both_pending) {
-                ::kill(pid, SIGSTOP);
-                frozen = wait_until_stopped(pid, give_up);
+            if (!both_pending) {
                 ::kill(pid, SIGINT);
-                ::kill(pid, SIGTERM);
-                second = SteadyClock::now();
-                ::kill(pid, SIGCONT);
-                return;
+                // No sleep: every microsecond here is one the graceful stop can use to finish.
+                poll_until([&] { return !signal_pending(pid, SIGINT); }, give_up, 0us);
             }
-            ::kill(pid, SIGINT);
-            while (signal_pending(pid, SIGINT) && SteadyClock::now() < give_up) {
-            }  // no sleep: every microsecond here is one the graceful stop can use to finish
             ::kill(pid, SIGSTOP);
             frozen = wait_until_stopped(pid, give_up);
+            if (both_pending) ::kill(pid, SIGINT);  // the first, pending beside the second
             second = SteadyClock::now();
-            ::kill(pid, SIGINT);  // caught: pending until SIGCONT; its default action back: fatal at once
+            // Caught: pending until SIGCONT. With its default action back: fatal at once.
+            ::kill(pid, both_pending ? SIGTERM : SIGINT);
             ::kill(pid, SIGCONT);
         });
         REQUIRE(running);
